@@ -1,0 +1,463 @@
+/* Configuration keys, parsing, validation and dump (see config.h). */
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <ini.h>
+
+#include "config.h"
+
+enum config_type { CT_U32, CT_BOOL, CT_STR, CT_MAC, CT_IP4LIST, CT_IP6LIST, CT_LOGLEVEL };
+
+struct config_key {
+	const char *name;
+	enum config_type type;
+	size_t off;
+	uint32_t min, max; /* CT_U32; CT_STR: max is the buffer size */
+	const char *def;
+	const char *help;
+};
+
+#define OFF(f) offsetof(struct rtc_config, f)
+
+static const struct config_key config_keys[] = {
+	{"dataplane.port", CT_STR, OFF(port), 0, sizeof(((struct rtc_config *)0)->port), "auto",
+			"DPDK port: 'auto' (the first), a port number, or a device name"},
+	{"dataplane.mtu", CT_U32, OFF(mtu), 576, 9600, "1500", "IP MTU of the port"},
+	{"dataplane.rx_desc", CT_U32, OFF(rx_desc), 64, 16384, "1024",
+			"RX descriptors per queue"},
+	{"dataplane.tx_desc", CT_U32, OFF(tx_desc), 64, 16384, "1024",
+			"TX descriptors per queue"},
+	{"dataplane.mbufs", CT_U32, OFF(mbufs), 1023, 4194303, "16383",
+			"mbufs per NUMA socket with workers"},
+	{"dataplane.rss", CT_BOOL, OFF(rss), 0, 0, "true",
+			"spread RX over one queue per worker where the port has RSS"},
+	{"net.mac", CT_MAC, 0, 0, 0, "auto", "our MAC: 'auto' (the port's) or xx:xx:xx:xx:xx:xx"},
+	{"net.vlan", CT_U32, OFF(vlan), 0, 4094, "0", "802.1Q VLAN id, 0 = untagged"},
+	{"net.ipv4", CT_IP4LIST, 0, 0, 0, "198.18.0.2/24",
+			"our IPv4 addresses, comma-separated a.b.c.d/len (may be empty)"},
+	{"net.ipv6", CT_IP6LIST, 0, 0, 0, "fd00:198:18::2/64",
+			"our IPv6 addresses, comma-separated addr/len (may be empty)"},
+	{"net.ipv6_link_local", CT_BOOL, OFF(ipv6_link_local), 0, 0, "true",
+			"also answer on the fe80::/64 EUI-64 address of our MAC"},
+	{"net.media_port", CT_U32, OFF(media_port), 1, 65535, "20000",
+			"the one UDP port for STUN/DTLS/SRTP on every address"},
+	{"worker.idle_polls", CT_U32, OFF(idle_polls), 1, 10000000, "300",
+			"empty polls before a worker starts to sleep"},
+	{"worker.idle_sleep_max_us", CT_U32, OFF(idle_sleep_max_us), 0, 100000, "200",
+			"longest idle sleep of a worker in microseconds; 0 = always busy-poll"},
+	{"log.level", CT_LOGLEVEL, OFF(log_level), 0, 0, "info",
+			"emerg, alert, crit, error, warning, notice, info or debug"},
+	{"log.stats_interval_ms", CT_U32, OFF(stats_interval_ms), 0, 3600000, "0",
+			"print per-worker counters every N ms on stdout; 0 = off"},
+};
+
+#define N_KEYS (sizeof(config_keys) / sizeof(config_keys[0]))
+
+static const char *const log_levels[] = {"", "emerg", "alert", "crit", "error", "warning",
+		"notice", "info", "debug"};
+
+static const struct config_key *
+config_find(const char *name)
+{
+	for (size_t i = 0; i < N_KEYS; i++)
+		if (strcmp(config_keys[i].name, name) == 0)
+			return &config_keys[i];
+	return NULL;
+}
+
+static int
+parse_u32(const char *v, uint32_t *out)
+{
+	char *end;
+	unsigned long long n;
+
+	if (!isdigit((unsigned char)*v))
+		return -1;
+	errno = 0;
+	n = strtoull(v, &end, 10);
+	if (errno != 0 || *end != '\0' || n > UINT32_MAX)
+		return -1;
+	*out = (uint32_t)n;
+	return 0;
+}
+
+static int
+parse_bool(const char *v, int *out)
+{
+	if (!strcasecmp(v, "true") || !strcasecmp(v, "yes") || !strcasecmp(v, "on") ||
+			!strcmp(v, "1"))
+		*out = 1;
+	else if (!strcasecmp(v, "false") || !strcasecmp(v, "no") || !strcasecmp(v, "off") ||
+			!strcmp(v, "0"))
+		*out = 0;
+	else
+		return -1;
+	return 0;
+}
+
+static int
+parse_mac(const char *v, uint8_t mac[6])
+{
+	unsigned b[6];
+	char tail;
+
+	if (sscanf(v, "%2x:%2x:%2x:%2x:%2x:%2x%c", &b[0], &b[1], &b[2], &b[3], &b[4], &b[5],
+			    &tail) != 6 ||
+			strlen(v) != 17)
+		return -1;
+	for (int i = 0; i < 6; i++)
+		mac[i] = (uint8_t)b[i];
+	return 0;
+}
+
+/* One "addr[/len]" item of @family; the prefix defaults to 24 (v4) or 64 (v6). */
+static int
+parse_prefix(const char *item, int family, void *addr, uint8_t *plen, char *err, size_t errlen)
+{
+	char buf[INET6_ADDRSTRLEN + 8];
+	char *slash;
+	uint32_t len = family == AF_INET ? 24 : 64;
+	uint32_t maxlen = family == AF_INET ? 32 : 128;
+
+	if (strlen(item) >= sizeof(buf)) {
+		snprintf(err, errlen, "'%s' is too long for an address", item);
+		return -1;
+	}
+	strcpy(buf, item);
+	slash = strchr(buf, '/');
+	if (slash != NULL) {
+		*slash = '\0';
+		if (parse_u32(slash + 1, &len) != 0 || len > maxlen || len == 0) {
+			snprintf(err, errlen, "'%s': prefix length must be 1..%u", item, maxlen);
+			return -1;
+		}
+	}
+	if (inet_pton(family, buf, addr) != 1) {
+		snprintf(err, errlen, "'%s' is not an IPv%d address", item, family == AF_INET ? 4 : 6);
+		return -1;
+	}
+	*plen = (uint8_t)len;
+	return 0;
+}
+
+static int
+parse_addr_list(struct rtc_config *c, int family, const char *v, char *err, size_t errlen)
+{
+	char buf[1024];
+	char *save = NULL, *tok;
+	unsigned n = 0;
+	struct config_ip4 ip4[CONFIG_MAX_ADDRS];
+	struct config_ip6 ip6[CONFIG_MAX_ADDRS];
+
+	if (strlen(v) >= sizeof(buf)) {
+		snprintf(err, errlen, "list too long");
+		return -1;
+	}
+	strcpy(buf, v);
+	for (tok = strtok_r(buf, ", \t", &save); tok; tok = strtok_r(NULL, ", \t", &save)) {
+		if (n == CONFIG_MAX_ADDRS) {
+			snprintf(err, errlen, "more than %d addresses", CONFIG_MAX_ADDRS);
+			return -1;
+		}
+		if (family == AF_INET) {
+			if (parse_prefix(tok, family, &ip4[n].addr, &ip4[n].plen, err, errlen) != 0)
+				return -1;
+			uint32_t a = ntohl(ip4[n].addr);
+			if (a == 0 || (a >> 28) >= 0xe || (a >> 24) == 127) {
+				snprintf(err, errlen, "'%s' is not a unicast address", tok);
+				return -1;
+			}
+		} else {
+			if (parse_prefix(tok, family, ip6[n].addr, &ip6[n].plen, err, errlen) != 0)
+				return -1;
+			static const uint8_t zero[16];
+			if (ip6[n].addr[0] == 0xff || memcmp(ip6[n].addr, zero, 15) == 0) {
+				snprintf(err, errlen, "'%s' is not a unicast address", tok);
+				return -1;
+			}
+		}
+		n++;
+	}
+	/* only now, so a bad list leaves the old one untouched */
+	if (family == AF_INET) {
+		memcpy(c->ipv4, ip4, n * sizeof(ip4[0]));
+		c->n_ipv4 = n;
+	} else {
+		memcpy(c->ipv6, ip6, n * sizeof(ip6[0]));
+		c->n_ipv6 = n;
+	}
+	return 0;
+}
+
+static int
+config_set_key(struct rtc_config *c, const struct config_key *k, const char *v, char *err,
+		size_t errlen)
+{
+	char *base = (char *)c;
+	uint32_t u;
+	int b;
+
+	switch (k->type) {
+	case CT_U32:
+		if (parse_u32(v, &u) != 0) {
+			snprintf(err, errlen, "'%s' is not a non-negative integer", v);
+			return -1;
+		}
+		if (u < k->min || u > k->max) {
+			snprintf(err, errlen, "%u is outside [%u, %u]", u, k->min, k->max);
+			return -1;
+		}
+		*(uint32_t *)(base + k->off) = u;
+		return 0;
+	case CT_BOOL:
+		if (parse_bool(v, &b) != 0) {
+			snprintf(err, errlen, "'%s' is not a boolean (true/false)", v);
+			return -1;
+		}
+		*(int *)(base + k->off) = b;
+		return 0;
+	case CT_STR:
+		if (*v == '\0' || strlen(v) >= k->max) {
+			snprintf(err, errlen, "must be 1..%u characters", k->max - 1);
+			return -1;
+		}
+		strcpy(base + k->off, v);
+		return 0;
+	case CT_MAC:
+		if (strcmp(v, "auto") == 0) {
+			c->mac_set = 0;
+			return 0;
+		}
+		if (parse_mac(v, c->mac) != 0) {
+			snprintf(err, errlen, "'%s' is not 'auto' or a MAC xx:xx:xx:xx:xx:xx", v);
+			return -1;
+		}
+		if (c->mac[0] & 1) {
+			snprintf(err, errlen, "'%s' is a multicast MAC", v);
+			return -1;
+		}
+		c->mac_set = 1;
+		return 0;
+	case CT_IP4LIST:
+		return parse_addr_list(c, AF_INET, v, err, errlen);
+	case CT_IP6LIST:
+		return parse_addr_list(c, AF_INET6, v, err, errlen);
+	case CT_LOGLEVEL:
+		for (u = 1; u < sizeof(log_levels) / sizeof(log_levels[0]); u++) {
+			if (strcasecmp(v, log_levels[u]) == 0) {
+				*(uint32_t *)(base + k->off) = u;
+				return 0;
+			}
+		}
+		snprintf(err, errlen, "'%s' is not one of emerg, alert, crit, error, warning, "
+				      "notice, info, debug", v);
+		return -1;
+	}
+	return -1;
+}
+
+int
+config_set(struct rtc_config *c, const char *key, const char *value, char *err, size_t errlen)
+{
+	const struct config_key *k = config_find(key);
+	char why[CONFIG_ERR_LEN];
+
+	if (k == NULL) {
+		snprintf(err, errlen, "%s: unknown key (see --help-config)", key);
+		return -1;
+	}
+	if (config_set_key(c, k, value, why, sizeof(why)) != 0) {
+		snprintf(err, errlen, "%s: %s", key, why);
+		return -1;
+	}
+	return 0;
+}
+
+void
+config_defaults(struct rtc_config *c)
+{
+	char err[CONFIG_ERR_LEN];
+
+	memset(c, 0, sizeof(*c));
+	for (size_t i = 0; i < N_KEYS; i++)
+		if (config_set_key(c, &config_keys[i], config_keys[i].def, err, sizeof(err)) != 0)
+			abort(); /* a bad embedded default is a bug, caught by the unit tests */
+}
+
+int
+config_set_assignment(struct rtc_config *c, const char *kv, char *err, size_t errlen)
+{
+	const char *eq = strchr(kv, '=');
+	char key[128];
+	size_t klen;
+
+	if (eq == NULL || eq == kv) {
+		snprintf(err, errlen, "'%s': expected section.key=value", kv);
+		return -1;
+	}
+	klen = (size_t)(eq - kv);
+	if (klen >= sizeof(key)) {
+		snprintf(err, errlen, "'%.*s...': key too long", 32, kv);
+		return -1;
+	}
+	memcpy(key, kv, klen);
+	key[klen] = '\0';
+	return config_set(c, key, eq + 1, err, errlen);
+}
+
+struct config_load_ctx {
+	struct rtc_config *c;
+	char *err;
+	size_t errlen;
+	int failed;
+};
+
+static int
+config_ini_handler(void *user, const char *section, const char *name, const char *value)
+{
+	struct config_load_ctx *lc = user;
+	char key[160];
+
+	if (lc->failed)
+		return 0;
+	if (*section == '\0')
+		snprintf(key, sizeof(key), "%s", name);
+	else
+		snprintf(key, sizeof(key), "%s.%s", section, name);
+	if (config_set(lc->c, key, value, lc->err, lc->errlen) != 0) {
+		lc->failed = 1;
+		return 0;
+	}
+	return 1;
+}
+
+int
+config_load_file(struct rtc_config *c, const char *path, char *err, size_t errlen)
+{
+	struct rtc_config tmp = *c;
+	char why[CONFIG_ERR_LEN] = "";
+	struct config_load_ctx lc = {.c = &tmp, .err = why, .errlen = sizeof(why)};
+	int rc = ini_parse(path, config_ini_handler, &lc);
+
+	if (rc == -1) {
+		snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+		return -1;
+	}
+	if (rc == -2) {
+		snprintf(err, errlen, "%s: out of memory", path);
+		return -1;
+	}
+	if (rc > 0) {
+		if (lc.failed)
+			snprintf(err, errlen, "%s:%d: %s", path, rc, why);
+		else
+			snprintf(err, errlen, "%s:%d: not 'key = value', '[section]' or a comment",
+					path, rc);
+		return -1;
+	}
+	*c = tmp;
+	return 0;
+}
+
+int
+config_validate(const struct rtc_config *c, char *err, size_t errlen)
+{
+	if (c->n_ipv4 == 0 && c->n_ipv6 == 0) {
+		snprintf(err, errlen, "net.ipv4, net.ipv6: at least one address is needed");
+		return -1;
+	}
+	for (unsigned i = 0; i < c->n_ipv4; i++)
+		for (unsigned j = i + 1; j < c->n_ipv4; j++)
+			if (c->ipv4[i].addr == c->ipv4[j].addr) {
+				snprintf(err, errlen, "net.ipv4: an address is listed twice");
+				return -1;
+			}
+	for (unsigned i = 0; i < c->n_ipv6; i++)
+		for (unsigned j = i + 1; j < c->n_ipv6; j++)
+			if (memcmp(c->ipv6[i].addr, c->ipv6[j].addr, 16) == 0) {
+				snprintf(err, errlen, "net.ipv6: an address is listed twice");
+				return -1;
+			}
+	if (c->n_ipv6 + (c->ipv6_link_local ? 1 : 0) > CONFIG_MAX_ADDRS) {
+		snprintf(err, errlen, "net.ipv6: at most %d addresses with the link-local one",
+				CONFIG_MAX_ADDRS);
+		return -1;
+	}
+	return 0;
+}
+
+static void
+config_format(const struct rtc_config *c, const struct config_key *k, char *buf, size_t len)
+{
+	const char *base = (const char *)c;
+	size_t n = 0;
+
+	buf[0] = '\0';
+	switch (k->type) {
+	case CT_U32:
+		snprintf(buf, len, "%u", *(const uint32_t *)(base + k->off));
+		break;
+	case CT_BOOL:
+		snprintf(buf, len, "%s", *(const int *)(base + k->off) ? "true" : "false");
+		break;
+	case CT_STR:
+		snprintf(buf, len, "%s", base + k->off);
+		break;
+	case CT_MAC:
+		if (!c->mac_set)
+			snprintf(buf, len, "auto");
+		else
+			snprintf(buf, len, "%02x:%02x:%02x:%02x:%02x:%02x", c->mac[0], c->mac[1],
+					c->mac[2], c->mac[3], c->mac[4], c->mac[5]);
+		break;
+	case CT_IP4LIST:
+		for (unsigned i = 0; i < c->n_ipv4 && n < len; i++) {
+			char a[INET_ADDRSTRLEN];
+			inet_ntop(AF_INET, &c->ipv4[i].addr, a, sizeof(a));
+			n += (size_t)snprintf(buf + n, len - n, "%s%s/%u", i ? "," : "", a,
+					c->ipv4[i].plen);
+		}
+		break;
+	case CT_IP6LIST:
+		for (unsigned i = 0; i < c->n_ipv6 && n < len; i++) {
+			char a[INET6_ADDRSTRLEN];
+			inet_ntop(AF_INET6, c->ipv6[i].addr, a, sizeof(a));
+			n += (size_t)snprintf(buf + n, len - n, "%s%s/%u", i ? "," : "", a,
+					c->ipv6[i].plen);
+		}
+		break;
+	case CT_LOGLEVEL:
+		snprintf(buf, len, "%s", log_levels[*(const uint32_t *)(base + k->off)]);
+		break;
+	}
+}
+
+void
+config_dump(const struct rtc_config *c, FILE *out)
+{
+	char section[32] = "";
+	char val[1024];
+
+	for (size_t i = 0; i < N_KEYS; i++) {
+		const char *dot = strchr(config_keys[i].name, '.');
+		size_t slen = (size_t)(dot - config_keys[i].name);
+		if (strncmp(section, config_keys[i].name, slen) != 0 || section[slen] != '\0') {
+			snprintf(section, sizeof(section), "%.*s", (int)slen, config_keys[i].name);
+			fprintf(out, "%s[%s]\n", i ? "\n" : "", section);
+		}
+		config_format(c, &config_keys[i], val, sizeof(val));
+		fprintf(out, "%s = %s\n", dot + 1, val);
+	}
+}
+
+void
+config_help(FILE *out)
+{
+	for (size_t i = 0; i < N_KEYS; i++)
+		fprintf(out, "  %-26s %s (default: %s)\n", config_keys[i].name, config_keys[i].help,
+				config_keys[i].def[0] ? config_keys[i].def : "empty");
+}

@@ -1,0 +1,72 @@
+/*
+ * rtcedge configuration: embedded defaults, an optional INI file, and
+ * --set section.key=value overrides, applied in that order.
+ *
+ * Owns: the key table (name, type, range, default, help), parsing and
+ * validation with errors that name the key and the problem, and the dump
+ * of the effective configuration. The file format is INI read by libinih:
+ * every key is "section.key" in the file and on the command line alike.
+ * Pure: no DPDK, no I/O beyond reading the named file.
+ */
+#ifndef RTC_CONFIG_H
+#define RTC_CONFIG_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define CONFIG_MAX_ADDRS 8
+#define CONFIG_ERR_LEN 256
+
+struct config_ip4 {
+	uint32_t addr; /* network order */
+	uint8_t plen;
+};
+
+struct config_ip6 {
+	uint8_t addr[16];
+	uint8_t plen;
+};
+
+struct rtc_config {
+	/* [dataplane] */
+	char port[128];
+	uint32_t mtu;
+	uint32_t rx_desc;
+	uint32_t tx_desc;
+	uint32_t mbufs;
+	int rss;
+	/* [net] */
+	int mac_set;
+	uint8_t mac[6];
+	uint32_t vlan;
+	unsigned n_ipv4;
+	struct config_ip4 ipv4[CONFIG_MAX_ADDRS];
+	unsigned n_ipv6;
+	struct config_ip6 ipv6[CONFIG_MAX_ADDRS];
+	int ipv6_link_local;
+	uint32_t media_port;
+	/* [worker] */
+	uint32_t idle_polls;
+	uint32_t idle_sleep_max_us;
+	/* [log] */
+	uint32_t log_level; /* RTE_LOG_* numbering: 1 emerg .. 8 debug */
+	uint32_t stats_interval_ms;
+};
+
+/* Fill @c with the embedded defaults. */
+void config_defaults(struct rtc_config *c);
+/* Set one key from text; 0, or -1 with "key: problem" in @err. */
+int config_set(struct rtc_config *c, const char *key, const char *value, char *err, size_t errlen);
+/* Apply "key=value"; -1 with the error in @err. */
+int config_set_assignment(struct rtc_config *c, const char *kv, char *err, size_t errlen);
+/* Read an INI file over @c; -1 with "file:line: key: problem" in @err. */
+int config_load_file(struct rtc_config *c, const char *path, char *err, size_t errlen);
+/* Checks across keys (e.g. at least one address); -1 with @err. */
+int config_validate(const struct rtc_config *c, char *err, size_t errlen);
+/* Write the effective configuration as an INI file that loads back the same. */
+void config_dump(const struct rtc_config *c, FILE *out);
+/* Write every key with its default and help text. */
+void config_help(FILE *out);
+
+#endif

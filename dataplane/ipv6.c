@@ -1,0 +1,70 @@
+/* IPv6 input (RFC 8200): validate, walk extension headers, keep what is ours, dispatch. */
+#include <rte_byteorder.h>
+#include <rte_ip.h>
+
+#include "pkt_internal.h"
+
+#define IPV6_MAX_EXT_HDRS 8
+
+enum pkt_verdict
+pkt_ipv6_input(const struct pkt_ctx *c, struct pkt_frame *f, struct pkt_media *m)
+{
+	struct rte_ipv6_hdr *ip = (void *)pkt_at(f, f->l3_off, sizeof(*ip));
+	uint16_t plen, off;
+	uint8_t nh;
+	int mcast;
+	enum pkt_verdict v;
+
+	if (ip == NULL)
+		return pkt_drop(c, RTC_DROP_ipv6_truncated);
+	if ((rte_be_to_cpu_32(ip->vtc_flow) >> 28) != 6)
+		return pkt_drop(c, RTC_DROP_ipv6_bad_header);
+	plen = rte_be_to_cpu_16(ip->payload_len);
+	if (pkt_at(f, f->l3_off + sizeof(*ip), plen) == NULL)
+		return pkt_drop(c, RTC_DROP_ipv6_truncated);
+	mcast = netif_ip6_is_our_solicited_node(c->nif, ip->dst_addr);
+	if (!mcast && !netif_ip6_is_ours(c->nif, ip->dst_addr))
+		return pkt_drop(c, RTC_DROP_ipv6_not_ours);
+	if (netif_ip6_is_bad_source(c->nif, ip->src_addr))
+		return pkt_drop(c, RTC_DROP_ipv6_bad_source);
+	f->len = (uint16_t)(f->l3_off + sizeof(*ip) + plen); /* drop Ethernet padding */
+
+	/* RFC 8200 §4.1 order; hop-by-hop only first, fragments not reassembled. */
+	nh = ip->proto;
+	off = (uint16_t)(f->l3_off + sizeof(*ip));
+	for (int i = 0; i < IPV6_MAX_EXT_HDRS; i++) {
+		const uint8_t *eh;
+		if (nh == IPPROTO_FRAGMENT)
+			return pkt_drop(c, RTC_DROP_ipv6_fragment);
+		if (nh != IPPROTO_HOPOPTS && nh != IPPROTO_ROUTING && nh != IPPROTO_DSTOPTS)
+			break;
+		if (nh == IPPROTO_HOPOPTS && i != 0)
+			return pkt_drop(c, RTC_DROP_ipv6_ext_hdr);
+		eh = pkt_at(f, off, 8);
+		if (eh == NULL || pkt_at(f, off, (eh[1] + 1u) * 8) == NULL)
+			return pkt_drop(c, RTC_DROP_ipv6_ext_hdr);
+		/* RFC 8200 §4.4: a routing header with segments left is not for us to end */
+		if (nh == IPPROTO_ROUTING && eh[3] != 0)
+			return pkt_drop(c, RTC_DROP_ipv6_ext_hdr);
+		nh = eh[0];
+		off = (uint16_t)(off + (eh[1] + 1u) * 8);
+	}
+	f->l4_off = off;
+
+	if (nh == IPPROTO_ICMPV6)
+		return pkt_icmp6_input(c, f);
+	if (mcast) /* only neighbour solicitations are accepted on solicited-node groups */
+		return pkt_drop(c, RTC_DROP_ipv6_not_ours);
+	if (nh != IPPROTO_UDP)
+		return pkt_drop(c, RTC_DROP_l4_unhandled);
+
+	uint16_t l4_len = (uint16_t)(f->len - off);
+	v = pkt_udp_input(c, f, pkt_cksum_pseudo6(ip->src_addr, ip->dst_addr, IPPROTO_UDP, 0),
+			l4_len, 1, m);
+	if (v == PKT_MEDIA) {
+		m->flow.family = 6;
+		memcpy(m->flow.raddr, ip->src_addr, 16);
+		memcpy(m->flow.laddr, ip->dst_addr, 16);
+	}
+	return v;
+}

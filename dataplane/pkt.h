@@ -1,0 +1,60 @@
+/*
+ * Frame processing of one received frame, sans-IO: bytes in, a verdict out.
+ *
+ * Owns: Ethernet/802.1Q, ARP, IPv4, IPv6 (+ND), ICMP/ICMPv6 echo and UDP
+ * handling up to the media port's RFC 7983 class. Replies (ARP, echo, NA)
+ * are built in place in the same buffer. Works on plain byte buffers so it
+ * is unit-tested and fuzzed without DPDK; the worker wraps it around mbufs.
+ * Every PKT_DROP increments exactly one RTC_DROP_* counter.
+ */
+#ifndef RTC_PKT_H
+#define RTC_PKT_H
+
+#include <stdint.h>
+
+#include "demux.h"
+#include "neigh.h"
+#include "netif.h"
+#include "stats.h"
+
+enum pkt_verdict {
+	PKT_DROP,     /* counted; free the buffer */
+	PKT_CONSUMED, /* absorbed (e.g. an ARP reply learned); free the buffer */
+	PKT_TX,	      /* a reply was built in place; *len is its length */
+	PKT_MEDIA,    /* a datagram to our media port; see struct pkt_media */
+};
+
+/* Both ends of a UDP flow. IPv4 addresses are IPv4-mapped IPv6. */
+struct pkt_flow {
+	uint8_t raddr[16]; /* remote (source of the received datagram) */
+	uint8_t laddr[16]; /* local (one of ours) */
+	uint16_t rport;	   /* network order */
+	uint16_t lport;	   /* network order */
+	uint8_t family;	   /* 4 or 6 */
+};
+
+struct pkt_media {
+	enum demux_class cls;
+	uint16_t l2_len;      /* Ethernet (+802.1Q) header length */
+	uint16_t payload_off; /* UDP payload offset in the frame */
+	uint16_t payload_len;
+	struct pkt_flow flow;
+};
+
+/* What one worker hands to the frame processor. */
+struct pkt_ctx {
+	const struct netif *nif;
+	struct neigh_table *neigh;
+	struct rtc_stats *st;
+	uint64_t now_us;
+};
+
+/*
+ * Process the frame in buf[0..*len). @room is how many bytes buf can hold
+ * (a reply may grow the frame up to it). On PKT_TX, buf[0..*len) is the
+ * reply to send back on the same port. On PKT_MEDIA, @m is filled.
+ */
+enum pkt_verdict pkt_process(const struct pkt_ctx *c, uint8_t *buf, uint16_t *len,
+		uint16_t room, struct pkt_media *m);
+
+#endif

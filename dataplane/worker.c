@@ -1,0 +1,286 @@
+/* The worker poll loop (see worker.h); shape of DPDK's l3fwd / ipsec-secgw loops. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <rte_cycles.h>
+#include <rte_ethdev.h>
+#include <rte_lcore.h>
+#include <rte_malloc.h>
+#include <rte_ring.h>
+
+#include "log.h"
+#include "pkt.h"
+#include "steer.h"
+#include "worker.h"
+
+#define TX_DRAIN_US 100
+
+int
+worker_setup(struct dp *dp, const unsigned *lcores, uint16_t n_rxq, uint16_t n_txq, char *err,
+		size_t errlen)
+{
+	dp->workers = rte_zmalloc("rtc_workers", sizeof(struct worker) * dp->n_workers,
+			RTE_CACHE_LINE_SIZE);
+	if (dp->workers == NULL) {
+		snprintf(err, errlen, "no memory for %u workers", dp->n_workers);
+		return -ENOMEM;
+	}
+	dp->tx_drain_tsc = rte_get_tsc_hz() / 1000000 * TX_DRAIN_US;
+	for (uint16_t i = 0; i < dp->n_workers; i++) {
+		struct worker *w = &dp->workers[i];
+		char name[RTE_RING_NAMESIZE];
+		int sock = (int)rte_lcore_to_socket_id(lcores[i]);
+
+		w->lcore = lcores[i];
+		w->idx = i;
+		w->rxq = i < n_rxq ? i : -1;
+		w->txq = i < n_txq ? i : -1;
+		neigh_init(&w->neigh);
+		snprintf(name, sizeof(name), "rtc_handoff_%u", i);
+		w->handoff = rte_ring_create(name, WORKER_RING_SIZE, sock, RING_F_SC_DEQ);
+		if (w->handoff == NULL)
+			goto err_ring;
+		if (w->txq >= 0 && n_txq < dp->n_workers) {
+			snprintf(name, sizeof(name), "rtc_txring_%u", i);
+			w->txring = rte_ring_create(name, WORKER_RING_SIZE, sock, RING_F_SC_DEQ);
+			if (w->txring == NULL)
+				goto err_ring;
+		}
+	}
+	for (uint16_t i = 0; i < dp->n_workers; i++) {
+		struct worker *w = &dp->workers[i];
+		if (w->txq < 0)
+			w->tx_via = dp->workers[i % n_txq].txring;
+	}
+	return 0;
+
+err_ring:
+	snprintf(err, errlen, "worker ring: %s", rte_strerror(rte_errno));
+	worker_teardown(dp);
+	return -ENOMEM;
+}
+
+void
+worker_teardown(struct dp *dp)
+{
+	if (dp->workers == NULL)
+		return;
+	for (uint16_t i = 0; i < dp->n_workers; i++) {
+		struct worker *w = &dp->workers[i];
+		struct rte_mbuf *m;
+		while (w->handoff && rte_ring_dequeue(w->handoff, (void **)&m) == 0)
+			rte_pktmbuf_free(m);
+		while (w->txring && rte_ring_dequeue(w->txring, (void **)&m) == 0)
+			rte_pktmbuf_free(m);
+		rte_ring_free(w->handoff);
+		rte_ring_free(w->txring);
+		rte_pktmbuf_free_bulk(w->tx_buf, w->tx_n);
+	}
+	rte_free(dp->workers);
+	dp->workers = NULL;
+}
+
+void
+worker_stats_total(const struct dp *dp, struct rtc_stats *sum)
+{
+	memset(sum, 0, sizeof(*sum));
+	for (uint16_t i = 0; i < dp->n_workers; i++)
+		rtc_stats_add(sum, &dp->workers[i].stats);
+}
+
+/* Count what the port accepted; free (and count) what it did not. */
+static void
+worker_tx_account(struct worker *w, struct rte_mbuf **pkts, uint16_t n, uint16_t sent)
+{
+	for (uint16_t i = 0; i < sent; i++)
+		w->stats.v[RTC_STAT_tx_bytes] += pkts[i]->pkt_len;
+	w->stats.v[RTC_STAT_tx_packets] += sent;
+	if (sent < n) {
+		w->stats.v[RTC_DROP_tx_full] += n - sent;
+		rte_pktmbuf_free_bulk(&pkts[sent], n - sent);
+	}
+}
+
+static void
+worker_tx_flush(const struct dp *dp, struct worker *w)
+{
+	uint16_t sent;
+
+	if (w->tx_n == 0)
+		return;
+	if (w->txq >= 0) {
+		sent = rte_eth_tx_burst(dp->port_id, (uint16_t)w->txq, w->tx_buf, w->tx_n);
+		worker_tx_account(w, w->tx_buf, w->tx_n, sent);
+	} else {
+		/* the worker owning the TX queue sends and counts them */
+		sent = (uint16_t)rte_ring_enqueue_burst(w->tx_via, (void **)w->tx_buf, w->tx_n,
+				NULL);
+		w->stats.v[RTC_STAT_txring_out] += sent;
+		if (sent < w->tx_n) {
+			w->stats.v[RTC_DROP_tx_full] += w->tx_n - sent;
+			rte_pktmbuf_free_bulk(&w->tx_buf[sent], w->tx_n - sent);
+		}
+	}
+	w->tx_n = 0;
+}
+
+static inline void
+worker_tx(const struct dp *dp, struct worker *w, struct rte_mbuf *m)
+{
+	w->tx_buf[w->tx_n++] = m;
+	if (w->tx_n == WORKER_BURST)
+		worker_tx_flush(dp, w);
+}
+
+/*
+ * The media handler of the owning worker. Until the protocol modules land
+ * this only counts the class; the frame is then released.
+ */
+static void
+worker_media(struct worker *w, struct rte_mbuf *m, enum demux_class cls)
+{
+	static const enum rtc_stat cls_stat[] = {
+		[DEMUX_STUN] = RTC_STAT_media_stun,
+		[DEMUX_DTLS] = RTC_STAT_media_dtls,
+		[DEMUX_RTP] = RTC_STAT_media_rtp,
+		[DEMUX_RTCP] = RTC_STAT_media_rtcp,
+	};
+
+	rtc_stats_inc(&w->stats, cls_stat[cls]);
+	rte_pktmbuf_free(m);
+}
+
+static void
+worker_handoff(const struct dp *dp, struct worker *w, struct rte_mbuf *m, unsigned owner,
+		enum demux_class cls)
+{
+	m->hash.usr = cls;
+	if (rte_ring_enqueue(dp->workers[owner].handoff, m) != 0) {
+		rtc_stats_inc(&w->stats, RTC_DROP_handoff_full);
+		rte_pktmbuf_free(m);
+		return;
+	}
+	rtc_stats_inc(&w->stats, RTC_STAT_handoff_out);
+}
+
+/* One received burst through pkt_process(); verdicts become TX, media or free. */
+static void
+worker_rx_burst(const struct dp *dp, struct worker *w, struct rte_mbuf **pkts, uint16_t n,
+		uint64_t now_us)
+{
+	struct pkt_ctx ctx = {.nif = &dp->nif, .neigh = &w->neigh, .st = &w->stats,
+			.now_us = now_us};
+	struct pkt_media meta;
+
+	w->stats.v[RTC_STAT_rx_packets] += n;
+	for (uint16_t i = 0; i < n; i++) {
+		struct rte_mbuf *m = pkts[i];
+		uint16_t len = rte_pktmbuf_data_len(m);
+		uint16_t room = (uint16_t)(rte_pktmbuf_data_len(m) + rte_pktmbuf_tailroom(m));
+		unsigned owner;
+
+		if (i + 1 < n)
+			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 1], void *));
+		w->stats.v[RTC_STAT_rx_bytes] += m->pkt_len;
+		if (m->nb_segs != 1) {
+			rtc_stats_inc(&w->stats, RTC_DROP_rx_multiseg);
+			rte_pktmbuf_free(m);
+			continue;
+		}
+		switch (pkt_process(&ctx, rte_pktmbuf_mtod(m, uint8_t *), &len, room, &meta)) {
+		case PKT_TX:
+			m->data_len = len;
+			m->pkt_len = len;
+			m->ol_flags = 0;
+			worker_tx(dp, w, m);
+			break;
+		case PKT_MEDIA:
+			owner = steer_owner(&meta.flow, dp->n_workers);
+			if (owner == w->idx)
+				worker_media(w, m, meta.cls);
+			else
+				worker_handoff(dp, w, m, owner, meta.cls);
+			break;
+		case PKT_DROP:
+		case PKT_CONSUMED:
+			rte_pktmbuf_free(m);
+			break;
+		}
+	}
+}
+
+/* l3fwd-power style: spin while busy, back off exponentially once idle. */
+static void
+worker_idle(const struct dp *dp, struct worker *w, unsigned got)
+{
+	if (got != 0 || dp->idle.sleep_max_us == 0) {
+		w->idle_polls = 0;
+		w->sleep_us = 0;
+		return;
+	}
+	if (++w->idle_polls < dp->idle.polls_before_sleep) {
+		rte_pause();
+		return;
+	}
+	w->sleep_us = w->sleep_us ? RTE_MIN(w->sleep_us * 2, dp->idle.sleep_max_us) : 1;
+	w->stats.v[RTC_STAT_idle_sleeps]++;
+	rte_delay_us_sleep(w->sleep_us);
+}
+
+int
+worker_main(void *arg)
+{
+	struct dp *dp = arg;
+	struct worker *w = NULL;
+	struct rte_mbuf *pkts[WORKER_BURST];
+	const uint64_t tsc_hz = rte_get_tsc_hz();
+	uint64_t prev_tsc = rte_rdtsc();
+	unsigned self = rte_lcore_id();
+
+	for (uint16_t i = 0; i < dp->n_workers; i++)
+		if (dp->workers[i].lcore == self)
+			w = &dp->workers[i];
+	if (w == NULL)
+		return -ENOENT;
+	RTC_LOG(INFO, "worker %u on lcore %u: rx queue %d, tx queue %d", w->idx, self, w->rxq,
+			w->txq);
+
+	while (!dp->quit) {
+		uint64_t now_tsc = rte_rdtsc();
+		uint64_t now_us = now_tsc / (tsc_hz / 1000000);
+		unsigned got = 0;
+		uint16_t n;
+
+		if (now_tsc - prev_tsc > dp->tx_drain_tsc) {
+			worker_tx_flush(dp, w);
+			prev_tsc = now_tsc;
+		}
+		if (w->rxq >= 0) {
+			n = rte_eth_rx_burst(dp->port_id, (uint16_t)w->rxq, pkts, WORKER_BURST);
+			if (n != 0)
+				worker_rx_burst(dp, w, pkts, n, now_us);
+			got += n;
+		}
+		/* media frames other workers received for flows we own */
+		n = (uint16_t)rte_ring_dequeue_burst(w->handoff, (void **)pkts, WORKER_BURST, NULL);
+		w->stats.v[RTC_STAT_handoff_in] += n;
+		for (uint16_t i = 0; i < n; i++)
+			worker_media(w, pkts[i], (enum demux_class)pkts[i]->hash.usr);
+		got += n;
+		/* frames other workers send through our TX queue */
+		if (w->txring != NULL) {
+			n = (uint16_t)rte_ring_dequeue_burst(w->txring, (void **)pkts, WORKER_BURST,
+					NULL);
+			if (n != 0)
+				worker_tx_account(w, pkts, n,
+						rte_eth_tx_burst(dp->port_id, (uint16_t)w->txq, pkts, n));
+			got += n;
+		}
+		if (got == 0)
+			worker_tx_flush(dp, w);
+		worker_idle(dp, w, got);
+	}
+	worker_tx_flush(dp, w);
+	return 0;
+}

@@ -1,0 +1,72 @@
+/*
+ * Worker lcores: the poll-mode loop.
+ *
+ * Owns: each worker's private state (queues, TX buffer, neighbour cache,
+ * counters, idle back-off) and the loop that moves frames through
+ * pkt_process(). A worker touches only its own struct worker, the read-only
+ * struct dp, and other workers' rings (MP enqueue, SC dequeue by the owner).
+ * No allocation, lock, syscall or log on the hot path; the only sleep is
+ * the idle back-off when nothing arrived for a while.
+ */
+#ifndef RTC_WORKER_H
+#define RTC_WORKER_H
+
+#include <stdint.h>
+
+#include <rte_common.h>
+#include <rte_mbuf.h>
+
+#include "neigh.h"
+#include "netif.h"
+#include "stats.h"
+
+#define WORKER_BURST 32
+#define WORKER_MAX 64
+#define WORKER_RING_SIZE 4096
+
+struct rte_ring;
+
+struct worker_idle {
+	uint32_t polls_before_sleep; /* empty polls before the first sleep */
+	uint32_t sleep_max_us;	     /* back-off ceiling; 0 = busy-poll always */
+};
+
+struct worker {
+	struct rtc_stats stats; /* first: telemetry reads these */
+	unsigned lcore;
+	uint16_t idx;
+	int rxq;		/* -1: no RX queue, fed through the hand-off ring */
+	int txq;		/* -1: no TX queue, sends through another worker's txring */
+	struct rte_ring *handoff; /* media frames this worker owns, from other workers */
+	struct rte_ring *txring;  /* frames to send on this worker's TX queue, from others */
+	struct rte_ring *tx_via;  /* when txq < 0: the txring of the worker that sends for us */
+	uint16_t tx_n;
+	struct rte_mbuf *tx_buf[WORKER_BURST];
+	uint64_t tx_deadline;
+	uint32_t idle_polls;
+	uint32_t sleep_us;
+	struct neigh_table neigh;
+} __rte_cache_aligned;
+
+/* What all workers share; read-only once they run, except @quit. */
+struct dp {
+	volatile int quit;
+	uint16_t port_id;
+	uint16_t n_workers;
+	struct netif nif;
+	struct worker_idle idle;
+	uint64_t tx_drain_tsc; /* flush a partial TX burst after this many TSC cycles */
+	struct worker *workers; /* n_workers, cache-aligned */
+};
+
+/* Assign queues and rings; 0 or a negative errno with @err set. */
+int worker_setup(struct dp *dp, const unsigned *lcores, uint16_t n_rxq, uint16_t n_txq,
+		char *err, size_t errlen);
+/* Free the rings and worker array. */
+void worker_teardown(struct dp *dp);
+/* lcore entry point; arg is the struct dp. */
+int worker_main(void *arg);
+/* Sum of all workers' counters. */
+void worker_stats_total(const struct dp *dp, struct rtc_stats *sum);
+
+#endif
