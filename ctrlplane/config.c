@@ -450,7 +450,8 @@ config_dump(const struct rtc_config *c, FILE *out)
 			fprintf(out, "%s[%s]\n", i ? "\n" : "", section);
 		}
 		config_format(c, &config_keys[i], val, sizeof(val));
-		fprintf(out, "%s = %s\n", dot + 1, val);
+		fprintf(out, "; %s (default: %s)\n%s = %s\n", config_keys[i].help,
+				config_keys[i].def, dot + 1, val);
 	}
 }
 

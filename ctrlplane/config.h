@@ -64,7 +64,7 @@ int config_set_assignment(struct rtc_config *c, const char *kv, char *err, size_
 int config_load_file(struct rtc_config *c, const char *path, char *err, size_t errlen);
 /* Checks across keys (e.g. at least one address); -1 with @err. */
 int config_validate(const struct rtc_config *c, char *err, size_t errlen);
-/* Write the effective configuration as an INI file that loads back the same. */
+/* Write the effective configuration as a commented INI file that loads back the same. */
 void config_dump(const struct rtc_config *c, FILE *out);
 /* Write every key with its default and help text. */
 void config_help(FILE *out);
