@@ -49,6 +49,8 @@ struct rtc_config {
 	/* [worker] */
 	uint32_t idle_polls;
 	uint32_t idle_sleep_max_us;
+	/* [kernels] */
+	uint32_t kernels_backend; /* enum kernels_pref */
 	/* [log] */
 	uint32_t log_level; /* RTE_LOG_* numbering: 1 emerg .. 8 debug */
 	uint32_t stats_interval_ms;

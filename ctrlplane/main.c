@@ -25,6 +25,7 @@
 #include <rte_lcore.h>
 
 #include "config.h"
+#include "kernels.h"
 #include "log.h"
 #include "port.h"
 #include "rtcedge_version.h"
@@ -293,6 +294,13 @@ main(int argc, char **argv)
 	}
 	rtc_log_init();
 	rte_log_set_level(rtc_logtype, o.cfg.log_level);
+	if (kernels_backend_select((enum kernels_pref)o.cfg.kernels_backend, err, sizeof(err)) ==
+			NULL) {
+		fprintf(stderr, "rtcedge: config: kernels.backend: %s\n", err);
+		code = EX_CONFIG;
+		goto out_eal;
+	}
+	RTC_LOG(INFO, "kernels: %s", err);
 
 	RTE_LCORE_FOREACH_WORKER(lc) {
 		if (n == WORKER_MAX) {
