@@ -9,6 +9,7 @@
  * configuration, 69 a resource is unavailable (EAL, port, memory),
  * 70 internal error.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -279,8 +280,11 @@ main(int argc, char **argv)
 	}
 
 	if (rte_eal_init(dd < 0 ? argc : dd, argv) < 0) {
-		fprintf(stderr, "rtcedge: EAL init failed: %s\n", rte_strerror(rte_errno));
-		return EX_UNAVAILABLE;
+		/* EINVAL: an EAL option EAL did not accept; anything else: a resource */
+		int usage_err = rte_errno == EINVAL;
+		fprintf(stderr, "rtcedge: EAL init failed: %s%s\n", rte_strerror(rte_errno),
+				usage_err ? " (see --help and DPDK's EAL options)" : "");
+		return usage_err ? EX_USAGE : EX_UNAVAILABLE;
 	}
 	/* the application's options follow "--"; without it there are none */
 	if (dd < 0)
