@@ -10,7 +10,7 @@
 
 #include "config.h"
 
-enum config_type { CT_U32, CT_BOOL, CT_STR, CT_MAC, CT_IP4LIST, CT_IP6LIST, CT_LOGLEVEL };
+enum config_type { CT_U32, CT_BOOL, CT_STR, CT_MAC, CT_IP4LIST, CT_IP6LIST, CT_LOGLEVEL, CT_CHOICE };
 
 struct config_key {
 	const char *name;
@@ -19,9 +19,13 @@ struct config_key {
 	uint32_t min, max; /* CT_U32; CT_STR: max is the buffer size */
 	const char *def;
 	const char *help;
+	const char *const *choices; /* CT_CHOICE: NULL-terminated; the field is the index */
 };
 
 #define OFF(f) offsetof(struct rtc_config, f)
+
+/* Same order as enum kernels_pref (kernels/kernels.h). */
+static const char *const kernels_backends[] = {"auto", "cpu", "cuda", NULL};
 
 static const struct config_key config_keys[] = {
 	{"dataplane.port", CT_STR, OFF(port), 0, sizeof(((struct rtc_config *)0)->port), "auto",
@@ -49,6 +53,9 @@ static const struct config_key config_keys[] = {
 			"empty polls before a worker starts to sleep"},
 	{"worker.idle_sleep_max_us", CT_U32, OFF(idle_sleep_max_us), 0, 100000, "200",
 			"longest idle sleep of a worker in microseconds; 0 = always busy-poll"},
+	{"kernels.backend", CT_CHOICE, OFF(kernels_backend), 0, 0, "auto",
+			"AI-path compute: auto (CUDA if a device passes its self-test, else C), cpu, cuda",
+			kernels_backends},
 	{"log.level", CT_LOGLEVEL, OFF(log_level), 0, 0, "info",
 			"emerg, alert, crit, error, warning, notice, info or debug"},
 	{"log.stats_interval_ms", CT_U32, OFF(stats_interval_ms), 0, 3600000, "0",
@@ -227,25 +234,43 @@ config_set_key(struct rtc_config *c, const struct config_key *k, const char *v, 
 		}
 		strcpy(base + k->off, v);
 		return 0;
-	case CT_MAC:
+	case CT_MAC: {
+		uint8_t mac[6];
 		if (strcmp(v, "auto") == 0) {
 			c->mac_set = 0;
 			return 0;
 		}
-		if (parse_mac(v, c->mac) != 0) {
+		if (parse_mac(v, mac) != 0) {
 			snprintf(err, errlen, "'%s' is not 'auto' or a MAC xx:xx:xx:xx:xx:xx", v);
 			return -1;
 		}
-		if (c->mac[0] & 1) {
+		if (mac[0] & 1) {
 			snprintf(err, errlen, "'%s' is a multicast MAC", v);
 			return -1;
 		}
+		/* only now, so a refused MAC leaves the old one untouched */
+		memcpy(c->mac, mac, 6);
 		c->mac_set = 1;
 		return 0;
+	}
 	case CT_IP4LIST:
 		return parse_addr_list(c, AF_INET, v, err, errlen);
 	case CT_IP6LIST:
 		return parse_addr_list(c, AF_INET6, v, err, errlen);
+	case CT_CHOICE:
+		for (u = 0; k->choices[u] != NULL; u++) {
+			if (strcmp(v, k->choices[u]) == 0) {
+				*(uint32_t *)(base + k->off) = u;
+				return 0;
+			}
+		}
+		{
+			size_t n = (size_t)snprintf(err, errlen, "'%s' is not one of", v);
+			for (u = 0; k->choices[u] != NULL && n < errlen; u++)
+				n += (size_t)snprintf(err + n, errlen - n, "%s %s", u ? "," : "",
+						k->choices[u]);
+		}
+		return -1;
 	case CT_LOGLEVEL:
 		for (u = 1; u < sizeof(log_levels) / sizeof(log_levels[0]); u++) {
 			if (strcasecmp(v, log_levels[u]) == 0) {
@@ -432,6 +457,9 @@ config_format(const struct rtc_config *c, const struct config_key *k, char *buf,
 		break;
 	case CT_LOGLEVEL:
 		snprintf(buf, len, "%s", log_levels[*(const uint32_t *)(base + k->off)]);
+		break;
+	case CT_CHOICE:
+		snprintf(buf, len, "%s", k->choices[*(const uint32_t *)(base + k->off)]);
 		break;
 	}
 }

@@ -367,9 +367,10 @@ main(int argc, char **argv)
 		RTC_LOG(WARNING, "telemetry commands not registered");
 
 	RTC_LOG(NOTICE, "rtcedge %s: port %s (%s) %02x:%02x:%02x:%02x:%02x:%02x, %u worker(s), "
-			"%u RX / %u TX queue(s), RSS %s, MTU %u, media port %u",
+			"%u RX / %u TX queue(s), RSS %s, RX checksum offload %s, MTU %u, media port %u",
 			RTCEDGE_VERSION, ps.name, ps.driver, mac[0], mac[1], mac[2], mac[3], mac[4],
-			mac[5], n, ps.n_rxq, ps.n_txq, ps.rss_hf ? "on" : "off", ps.mtu,
+			mac[5], n, ps.n_rxq, ps.n_txq, ps.rss_hf ? "on" : "off",
+			ps.rx_offloads ? "on" : "off", ps.mtu,
 			dp.nif.media_port);
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);

@@ -27,7 +27,7 @@ static const uint8_t ip6_unspecified[16];
 static uint16_t
 icmp6_cksum(const struct rte_ipv6_hdr *ip, const uint8_t *msg, uint16_t len)
 {
-	uint32_t sum = pkt_cksum_pseudo6(ip->src_addr, ip->dst_addr, IPPROTO_ICMPV6, len);
+	uint32_t sum = pkt_cksum_pseudo6(ip, IPPROTO_ICMPV6, len);
 
 	return pkt_cksum_fold(pkt_cksum_add(sum, msg, len));
 }

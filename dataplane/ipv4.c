@@ -23,7 +23,9 @@ pkt_ipv4_input(const struct pkt_ctx *c, struct pkt_frame *f, struct pkt_media *m
 		return pkt_drop(c, RTC_DROP_ipv4_bad_header);
 	if (pkt_at(f, f->l3_off, total) == NULL)
 		return pkt_drop(c, RTC_DROP_ipv4_truncated);
-	if (pkt_cksum_fold(pkt_cksum_add(0, ip, hlen)) != 0xffff)
+	if ((c->hw_cksum & PKT_HW_IP4_BAD) ||
+			(!(c->hw_cksum & PKT_HW_IP4_GOOD) &&
+					pkt_cksum_fold(pkt_cksum_add(0, ip, hlen)) != 0xffff))
 		return pkt_drop(c, RTC_DROP_ipv4_bad_cksum);
 	/* MF set or a nonzero offset: a fragment. */
 	if (ip->fragment_offset & rte_cpu_to_be_16(RTE_IPV4_HDR_MF_FLAG | RTE_IPV4_HDR_OFFSET_MASK))
@@ -40,8 +42,7 @@ pkt_ipv4_input(const struct pkt_ctx *c, struct pkt_frame *f, struct pkt_media *m
 	case IPPROTO_ICMP:
 		return pkt_icmp4_input(c, f);
 	case IPPROTO_UDP: {
-		uint32_t ps = pkt_cksum_pseudo4((const uint8_t *)&ip->src_addr,
-				(const uint8_t *)&ip->dst_addr, IPPROTO_UDP, 0);
+		uint32_t ps = pkt_cksum_pseudo4(ip, IPPROTO_UDP, 0);
 		v = pkt_udp_input(c, f, ps, (uint16_t)(total - hlen), 0, m);
 		if (v == PKT_MEDIA) {
 			m->flow.family = 4;

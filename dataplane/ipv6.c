@@ -6,6 +6,8 @@
 
 #define IPV6_MAX_EXT_HDRS 8
 
+static const uint8_t ip6_unspecified[16];
+
 enum pkt_verdict
 pkt_ipv6_input(const struct pkt_ctx *c, struct pkt_frame *f, struct pkt_media *m)
 {
@@ -57,9 +59,12 @@ pkt_ipv6_input(const struct pkt_ctx *c, struct pkt_frame *f, struct pkt_media *m
 		return pkt_drop(c, RTC_DROP_ipv6_not_ours);
 	if (nh != IPPROTO_UDP)
 		return pkt_drop(c, RTC_DROP_l4_unhandled);
+	/* RFC 4291 §2.5.2: :: is never a destination, so a datagram from it cannot be answered */
+	if (memcmp(ip->src_addr, ip6_unspecified, 16) == 0)
+		return pkt_drop(c, RTC_DROP_ipv6_bad_source);
 
 	uint16_t l4_len = (uint16_t)(f->len - off);
-	v = pkt_udp_input(c, f, pkt_cksum_pseudo6(ip->src_addr, ip->dst_addr, IPPROTO_UDP, 0),
+	v = pkt_udp_input(c, f, pkt_cksum_pseudo6(ip, IPPROTO_UDP, 0),
 			l4_len, 1, m);
 	if (v == PKT_MEDIA) {
 		m->flow.family = 6;

@@ -8,8 +8,12 @@ netif_add_ip4(struct netif *nif, rte_be32_t addr, uint8_t plen)
 {
 	if (nif->n_ip4 >= NETIF_MAX_ADDRS || plen > 32)
 		return -1;
-	nif->ip4[nif->n_ip4].addr = addr;
-	nif->ip4[nif->n_ip4].plen = plen;
+	struct netif_ip4 *a = &nif->ip4[nif->n_ip4];
+	a->addr = addr;
+	a->plen = plen;
+	a->host = rte_be_to_cpu_32(addr);
+	/* /31 (RFC 3021) and /32 have no broadcast address; 0 never matches a valid source */
+	a->bcast = plen <= 30 ? a->host | (plen ? ~0u >> plen : ~0u) : 0;
 	nif->n_ip4++;
 	return 0;
 }
@@ -42,15 +46,6 @@ netif_add_ip6_link_local(struct netif *nif)
 }
 
 int
-netif_ip4_is_ours(const struct netif *nif, rte_be32_t addr)
-{
-	for (unsigned i = 0; i < nif->n_ip4; i++)
-		if (nif->ip4[i].addr == addr)
-			return 1;
-	return 0;
-}
-
-int
 netif_ip6_is_ours(const struct netif *nif, const uint8_t addr[16])
 {
 	for (unsigned i = 0; i < nif->n_ip6; i++)
@@ -70,24 +65,6 @@ netif_ip6_is_our_solicited_node(const struct netif *nif, const uint8_t addr[16])
 		if (memcmp(nif->ip6[i].addr + 13, addr + 13, 3) == 0)
 			return 1;
 	return 0;
-}
-
-int
-netif_ip4_is_bad_source(const struct netif *nif, rte_be32_t addr)
-{
-	uint32_t a = rte_be_to_cpu_32(addr);
-
-	if (a == 0 || a == 0xffffffff || (a >> 28) == 0xe || (a >> 24) == 127)
-		return 1;
-	for (unsigned i = 0; i < nif->n_ip4; i++) {
-		uint8_t plen = nif->ip4[i].plen;
-		uint32_t mask = plen ? ~0u << (32 - plen) : 0;
-		uint32_t net = rte_be_to_cpu_32(nif->ip4[i].addr);
-		/* our subnet's broadcast address (prefixes up to /30) */
-		if (plen <= 30 && (a & mask) == (net & mask) && (a | mask) == 0xffffffff)
-			return 1;
-	}
-	return netif_ip4_is_ours(nif, addr);
 }
 
 int

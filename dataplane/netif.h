@@ -17,6 +17,8 @@
 struct netif_ip4 {
 	rte_be32_t addr;
 	uint8_t plen;
+	uint32_t host;	/* addr in host order */
+	uint32_t bcast; /* subnet broadcast in host order; 0 for /31 and /32 */
 };
 
 struct netif_ip6 {
@@ -40,12 +42,32 @@ int netif_add_ip6(struct netif *nif, const uint8_t addr[16], uint8_t plen);
 /* Add fe80::/64 with the modified EUI-64 of nif->mac (RFC 4291 App. A). */
 int netif_add_ip6_link_local(struct netif *nif);
 
-int netif_ip4_is_ours(const struct netif *nif, rte_be32_t addr);
+static inline int
+netif_ip4_is_ours(const struct netif *nif, rte_be32_t addr)
+{
+	for (unsigned i = 0; i < nif->n_ip4; i++)
+		if (nif->ip4[i].addr == addr)
+			return 1;
+	return 0;
+}
+
 int netif_ip6_is_ours(const struct netif *nif, const uint8_t addr[16]);
 /* ff02::1:ffXX:XXXX of one of our addresses (RFC 4291 §2.7.1). */
 int netif_ip6_is_our_solicited_node(const struct netif *nif, const uint8_t addr[16]);
 /* Source addresses we never answer: unspecified, multicast, loopback, ours. */
-int netif_ip4_is_bad_source(const struct netif *nif, rte_be32_t addr);
+static inline int
+netif_ip4_is_bad_source(const struct netif *nif, rte_be32_t addr)
+{
+	uint32_t a = rte_be_to_cpu_32(addr);
+
+	/* unspecified, limited broadcast, multicast (224/4) and above, loopback */
+	if (a == 0 || (a >> 28) >= 0xe || (a >> 24) == 127)
+		return 1;
+	for (unsigned i = 0; i < nif->n_ip4; i++)
+		if (a == nif->ip4[i].host || a == nif->ip4[i].bcast)
+			return 1;
+	return 0;
+}
 int netif_ip6_is_bad_source(const struct netif *nif, const uint8_t addr[16]);
 
 #endif

@@ -41,12 +41,19 @@ struct pkt_media {
 	struct pkt_flow flow;
 };
 
+/* What the NIC already verified for a frame (struct pkt_ctx.hw_cksum). */
+#define PKT_HW_IP4_GOOD (1u << 0)
+#define PKT_HW_IP4_BAD (1u << 1)
+#define PKT_HW_L4_GOOD (1u << 2)
+#define PKT_HW_L4_BAD (1u << 3)
+
 /* What one worker hands to the frame processor. */
 struct pkt_ctx {
 	const struct netif *nif;
 	struct neigh_table *neigh;
 	struct rtc_stats *st;
 	uint64_t now_us;
+	uint32_t hw_cksum; /* PKT_HW_* of the current frame; 0 = verify in software */
 };
 
 /*

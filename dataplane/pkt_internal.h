@@ -11,6 +11,9 @@
 
 #include "pkt.h"
 
+struct rte_ipv4_hdr;
+struct rte_ipv6_hdr;
+
 /* The frame under processing. Offsets only grow; every access is checked. */
 struct pkt_frame {
 	uint8_t *buf;
@@ -43,8 +46,9 @@ void pkt_eth_reply(const struct pkt_ctx *c, struct pkt_frame *f);
 /* Internet checksum helpers (RFC 1071) over plain bytes. */
 uint32_t pkt_cksum_add(uint32_t sum, const void *p, size_t n);
 uint16_t pkt_cksum_fold(uint32_t sum);
-uint32_t pkt_cksum_pseudo4(const uint8_t src[4], const uint8_t dst[4], uint8_t proto, uint16_t l4_len);
-uint32_t pkt_cksum_pseudo6(const uint8_t src[16], const uint8_t dst[16], uint8_t nh, uint32_t l4_len);
+/* Pseudo-header sums (RFC 768, RFC 8200 §8.1) of the header's addresses. */
+uint32_t pkt_cksum_pseudo4(const struct rte_ipv4_hdr *ip, uint8_t proto, uint16_t l4_len);
+uint32_t pkt_cksum_pseudo6(const struct rte_ipv6_hdr *ip, uint8_t nh, uint32_t l4_len);
 
 enum pkt_verdict pkt_arp_input(const struct pkt_ctx *c, struct pkt_frame *f);
 enum pkt_verdict pkt_ipv4_input(const struct pkt_ctx *c, struct pkt_frame *f, struct pkt_media *m);

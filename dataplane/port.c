@@ -14,6 +14,7 @@
 #define PORT_RSS_WANTED \
 	(RTE_ETH_RSS_IPV4 | RTE_ETH_RSS_NONFRAG_IPV4_UDP | RTE_ETH_RSS_IPV6 | \
 			RTE_ETH_RSS_NONFRAG_IPV6_UDP)
+#define PORT_RX_OFFLOADS (RTE_ETH_RX_OFFLOAD_IPV4_CKSUM | RTE_ETH_RX_OFFLOAD_UDP_CKSUM)
 #define PORT_MBUF_CACHE 256
 #define PORT_L2_OVERHEAD (RTE_ETHER_HDR_LEN + RTE_ETHER_CRC_LEN + 2 * 4) /* QinQ */
 
@@ -106,6 +107,9 @@ port_configure(const struct port_params *p, struct port_state *ps,
 	int rc;
 
 	conf.rxmode.mtu = p->mtu;
+	/* let the NIC verify IPv4 and UDP checksums where it can (pkt.h PKT_HW_*) */
+	ps->rx_offloads = di->rx_offload_capa & PORT_RX_OFFLOADS;
+	conf.rxmode.offloads = ps->rx_offloads;
 	ps->n_txq = (uint16_t)RTE_MIN(p->n_workers, di->max_tx_queues);
 	ps->rss_hf = di->flow_type_rss_offloads & PORT_RSS_WANTED;
 	if (p->allow_rss && p->n_workers > 1 && ps->rss_hf != 0 &&

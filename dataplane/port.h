@@ -33,6 +33,7 @@ struct port_state {
 	uint16_t n_rxq; /* == n_workers with RSS, else 1 */
 	uint16_t n_txq; /* min(n_workers, device maximum) */
 	uint64_t rss_hf; /* 0: no RSS */
+	uint64_t rx_offloads; /* RTE_ETH_RX_OFFLOAD_* checksum offloads enabled */
 	uint16_t mtu;
 	struct rte_mempool *pool[RTE_MAX_NUMA_NODES];
 	int started;

@@ -65,6 +65,7 @@ tel_info(const char *cmd __rte_unused, const char *params __rte_unused, struct r
 	rte_tel_data_add_dict_int(d, "rx_queues", tel_port->n_rxq);
 	rte_tel_data_add_dict_int(d, "tx_queues", tel_port->n_txq);
 	rte_tel_data_add_dict_u64(d, "rss_hf", tel_port->rss_hf);
+	rte_tel_data_add_dict_u64(d, "rx_offloads", tel_port->rx_offloads);
 	rte_tel_data_add_dict_int(d, "mtu", tel_port->mtu);
 	rte_tel_data_add_dict_int(d, "media_port", tel_dp->nif.media_port);
 	return 0;

@@ -20,7 +20,9 @@ pkt_udp_input(const struct pkt_ctx *c, struct pkt_frame *f, uint32_t pseudo, uin
 	if (uh->dgram_cksum == 0) {
 		if (cksum_required)
 			return pkt_drop(c, RTC_DROP_udp_bad_cksum);
-	} else if (pkt_cksum_fold(pkt_cksum_add(pseudo + ulen, uh, ulen)) != 0xffff) {
+	} else if ((c->hw_cksum & PKT_HW_L4_BAD) ||
+			(!(c->hw_cksum & PKT_HW_L4_GOOD) &&
+					pkt_cksum_fold(pkt_cksum_add(pseudo + ulen, uh, ulen)) != 0xffff)) {
 		return pkt_drop(c, RTC_DROP_udp_bad_cksum);
 	}
 	if (rte_be_to_cpu_16(uh->dst_port) != c->nif->media_port)

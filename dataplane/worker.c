@@ -135,10 +135,10 @@ worker_tx(const struct dp *dp, struct worker *w, struct rte_mbuf *m)
 
 /*
  * The media handler of the owning worker. Until the protocol modules land
- * this only counts the class; the frame is then released.
+ * this only counts the class; the caller then releases the frame.
  */
-static void
-worker_media(struct worker *w, struct rte_mbuf *m, enum demux_class cls)
+static inline void
+worker_media(struct worker *w, enum demux_class cls)
 {
 	static const enum rtc_stat cls_stat[] = {
 		[DEMUX_STUN] = RTC_STAT_media_stun,
@@ -148,20 +148,45 @@ worker_media(struct worker *w, struct rte_mbuf *m, enum demux_class cls)
 	};
 
 	rtc_stats_inc(&w->stats, cls_stat[cls]);
-	rte_pktmbuf_free(m);
 }
 
-static void
+/* Pass @m to its owner; 0 if queued, -1 if the owner's ring is full (counted). */
+static inline int
 worker_handoff(const struct dp *dp, struct worker *w, struct rte_mbuf *m, unsigned owner,
 		enum demux_class cls)
 {
-	m->hash.usr = cls;
+	m->hash.usr = cls; /* the owner needs the class, not a second classification */
 	if (rte_ring_enqueue(dp->workers[owner].handoff, m) != 0) {
 		rtc_stats_inc(&w->stats, RTC_DROP_handoff_full);
-		rte_pktmbuf_free(m);
-		return;
+		return -1;
 	}
 	rtc_stats_inc(&w->stats, RTC_STAT_handoff_out);
+	return 0;
+}
+
+/* What the NIC said about the frame's checksums, as PKT_HW_* flags. */
+static inline uint32_t
+worker_hw_cksum(const struct rte_mbuf *m)
+{
+	uint32_t f = 0;
+
+	switch (m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK) {
+	case RTE_MBUF_F_RX_IP_CKSUM_GOOD:
+		f |= PKT_HW_IP4_GOOD;
+		break;
+	case RTE_MBUF_F_RX_IP_CKSUM_BAD:
+		f |= PKT_HW_IP4_BAD;
+		break;
+	}
+	switch (m->ol_flags & RTE_MBUF_F_RX_L4_CKSUM_MASK) {
+	case RTE_MBUF_F_RX_L4_CKSUM_GOOD:
+		f |= PKT_HW_L4_GOOD;
+		break;
+	case RTE_MBUF_F_RX_L4_CKSUM_BAD:
+		f |= PKT_HW_L4_BAD;
+		break;
+	}
+	return f;
 }
 
 /* One received burst through pkt_process(); verdicts become TX, media or free. */
@@ -171,6 +196,8 @@ worker_rx_burst(const struct dp *dp, struct worker *w, struct rte_mbuf **pkts, u
 {
 	struct pkt_ctx ctx = {.nif = &dp->nif, .neigh = &w->neigh, .st = &w->stats,
 			.now_us = now_us};
+	struct rte_mbuf *done[WORKER_BURST];
+	uint16_t n_done = 0;
 	struct pkt_media meta;
 
 	w->stats.v[RTC_STAT_rx_packets] += n;
@@ -183,11 +210,12 @@ worker_rx_burst(const struct dp *dp, struct worker *w, struct rte_mbuf **pkts, u
 		if (i + 1 < n)
 			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 1], void *));
 		w->stats.v[RTC_STAT_rx_bytes] += m->pkt_len;
-		if (m->nb_segs != 1) {
+		if (unlikely(m->nb_segs != 1)) {
 			rtc_stats_inc(&w->stats, RTC_DROP_rx_multiseg);
-			rte_pktmbuf_free(m);
+			done[n_done++] = m;
 			continue;
 		}
+		ctx.hw_cksum = worker_hw_cksum(m);
 		switch (pkt_process(&ctx, rte_pktmbuf_mtod(m, uint8_t *), &len, room, &meta)) {
 		case PKT_TX:
 			m->data_len = len;
@@ -197,17 +225,21 @@ worker_rx_burst(const struct dp *dp, struct worker *w, struct rte_mbuf **pkts, u
 			break;
 		case PKT_MEDIA:
 			owner = steer_owner(&meta.flow, dp->n_workers);
-			if (owner == w->idx)
-				worker_media(w, m, meta.cls);
-			else
-				worker_handoff(dp, w, m, owner, meta.cls);
+			if (owner == w->idx) {
+				worker_media(w, meta.cls);
+				done[n_done++] = m;
+			} else if (worker_handoff(dp, w, m, owner, meta.cls) != 0) {
+				done[n_done++] = m;
+			}
 			break;
 		case PKT_DROP:
 		case PKT_CONSUMED:
-			rte_pktmbuf_free(m);
+			done[n_done++] = m;
 			break;
 		}
 	}
+	if (n_done != 0)
+		rte_pktmbuf_free_bulk(done, n_done);
 }
 
 /* l3fwd-power style: spin while busy, back off exponentially once idle. */
@@ -264,10 +296,13 @@ worker_main(void *arg)
 		}
 		/* media frames other workers received for flows we own */
 		n = (uint16_t)rte_ring_dequeue_burst(w->handoff, (void **)pkts, WORKER_BURST, NULL);
-		w->stats.v[RTC_STAT_handoff_in] += n;
-		for (uint16_t i = 0; i < n; i++)
-			worker_media(w, pkts[i], (enum demux_class)pkts[i]->hash.usr);
-		got += n;
+		if (n != 0) {
+			w->stats.v[RTC_STAT_handoff_in] += n;
+			for (uint16_t i = 0; i < n; i++)
+				worker_media(w, (enum demux_class)pkts[i]->hash.usr);
+			rte_pktmbuf_free_bulk(pkts, n);
+			got += n;
+		}
 		/* frames other workers send through our TX queue */
 		if (w->txring != NULL) {
 			n = (uint16_t)rte_ring_dequeue_burst(w->txring, (void **)pkts, WORKER_BURST,
