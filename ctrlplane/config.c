@@ -107,17 +107,29 @@ parse_bool(const char *v, int *out)
 }
 
 static int
+hexval(char ch)
+{
+	if (ch >= '0' && ch <= '9')
+		return ch - '0';
+	if (ch >= 'a' && ch <= 'f')
+		return ch - 'a' + 10;
+	if (ch >= 'A' && ch <= 'F')
+		return ch - 'A' + 10;
+	return -1;
+}
+
+/* Exactly xx:xx:xx:xx:xx:xx, hex digits and colons only. */
+static int
 parse_mac(const char *v, uint8_t mac[6])
 {
-	unsigned b[6];
-	char tail;
-
-	if (sscanf(v, "%2x:%2x:%2x:%2x:%2x:%2x%c", &b[0], &b[1], &b[2], &b[3], &b[4], &b[5],
-			    &tail) != 6 ||
-			strlen(v) != 17)
+	if (strlen(v) != 17)
 		return -1;
-	for (int i = 0; i < 6; i++)
-		mac[i] = (uint8_t)b[i];
+	for (int i = 0; i < 6; i++) {
+		int hi = hexval(v[3 * i]), lo = hexval(v[3 * i + 1]);
+		if (hi < 0 || lo < 0 || (i < 5 && v[3 * i + 2] != ':'))
+			return -1;
+		mac[i] = (uint8_t)(hi << 4 | lo);
+	}
 	return 0;
 }
 
@@ -232,6 +244,19 @@ config_set_key(struct rtc_config *c, const struct config_key *k, const char *v, 
 			snprintf(err, errlen, "must be 1..%u characters", k->max - 1);
 			return -1;
 		}
+		/* what an INI line can carry back unchanged: no blanks at the ends,
+		 * no control characters, no comment characters */
+		if (isspace((unsigned char)v[0]) || isspace((unsigned char)v[strlen(v) - 1]) ||
+				strpbrk(v, ";#") != NULL) {
+			snprintf(err, errlen, "'%s': no leading/trailing blanks, ';' or '#' allowed", v);
+			return -1;
+		}
+		for (const char *q = v; *q; q++) {
+			if (iscntrl((unsigned char)*q)) {
+				snprintf(err, errlen, "control characters are not allowed");
+				return -1;
+			}
+		}
 		strcpy(base + k->off, v);
 		return 0;
 	case CT_MAC: {
@@ -336,10 +361,26 @@ config_set_assignment(struct rtc_config *c, const char *kv, char *err, size_t er
 
 struct config_load_ctx {
 	struct rtc_config *c;
+	FILE *file;
+	int line;      /* lines read so far: the line the handler is called for */
+	int fail_line; /* line of the first bad key or value, 0 = none */
 	char *err;
 	size_t errlen;
-	int failed;
 };
+
+/* inih's line reader, counting lines so that errors carry their own line. */
+static char *
+config_ini_reader(char *str, int num, void *stream)
+{
+	struct config_load_ctx *lc = stream;
+	char *r = fgets(str, num, lc->file);
+
+	if (r != NULL && strchr(r, '\n') != NULL)
+		lc->line++;
+	else if (r != NULL && feof(lc->file))
+		lc->line++; /* a last line without a newline */
+	return r;
+}
 
 static int
 config_ini_handler(void *user, const char *section, const char *name, const char *value)
@@ -347,14 +388,14 @@ config_ini_handler(void *user, const char *section, const char *name, const char
 	struct config_load_ctx *lc = user;
 	char key[160];
 
-	if (lc->failed)
-		return 0;
+	if (lc->fail_line)
+		return 1; /* keep only the first error */
 	if (*section == '\0')
 		snprintf(key, sizeof(key), "%s", name);
 	else
 		snprintf(key, sizeof(key), "%s.%s", section, name);
 	if (config_set(lc->c, key, value, lc->err, lc->errlen) != 0) {
-		lc->failed = 1;
+		lc->fail_line = lc->line;
 		return 0;
 	}
 	return 1;
@@ -366,18 +407,22 @@ config_load_file(struct rtc_config *c, const char *path, char *err, size_t errle
 	struct rtc_config tmp = *c;
 	char why[CONFIG_ERR_LEN] = "";
 	struct config_load_ctx lc = {.c = &tmp, .err = why, .errlen = sizeof(why)};
-	int rc = ini_parse(path, config_ini_handler, &lc);
+	int rc;
 
-	if (rc == -1) {
+	lc.file = fopen(path, "r");
+	if (lc.file == NULL) {
 		snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
 		return -1;
 	}
+	rc = ini_parse_stream(config_ini_reader, &lc, config_ini_handler, &lc);
+	fclose(lc.file);
 	if (rc == -2) {
 		snprintf(err, errlen, "%s: out of memory", path);
 		return -1;
 	}
-	if (rc > 0) {
-		if (lc.failed)
+	if (rc != 0) {
+		/* inih reports the first bad line, of syntax or of a key we refused */
+		if (lc.fail_line != 0 && lc.fail_line == rc)
 			snprintf(err, errlen, "%s:%d: %s", path, rc, why);
 		else
 			snprintf(err, errlen, "%s:%d: not 'key = value', '[section]' or a comment",

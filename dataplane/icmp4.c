@@ -17,7 +17,7 @@ pkt_icmp4_input(const struct pkt_ctx *c, struct pkt_frame *f)
 
 	if (ic == NULL)
 		return pkt_drop(c, RTC_DROP_icmp_truncated);
-	if (pkt_cksum_fold(pkt_cksum_add(0, ic, msg_len)) != 0xffff)
+	if (cksum_fold(cksum_partial(0, ic, msg_len)) != 0xffff)
 		return pkt_drop(c, RTC_DROP_icmp_bad_cksum);
 	if (ic->icmp_type != RTE_IP_ICMP_ECHO_REQUEST || ic->icmp_code != 0)
 		return pkt_drop(c, RTC_DROP_icmp_unhandled);
@@ -35,11 +35,11 @@ pkt_icmp4_input(const struct pkt_ctx *c, struct pkt_frame *f)
 	ip->dst_addr = a;
 	ip->time_to_live = ICMP4_REPLY_TTL;
 	ip->hdr_checksum = 0;
-	ip->hdr_checksum = rte_cpu_to_be_16((uint16_t)~pkt_cksum_fold(pkt_cksum_add(0, ip, sizeof(*ip))));
+	ip->hdr_checksum = rte_cpu_to_be_16((uint16_t)~cksum_fold(cksum_ip4_hdr(ip, sizeof(*ip))));
 
 	ic->icmp_type = RTE_IP_ICMP_ECHO_REPLY;
 	ic->icmp_cksum = 0;
-	ic->icmp_cksum = rte_cpu_to_be_16((uint16_t)~pkt_cksum_fold(pkt_cksum_add(0, ic, msg_len)));
+	ic->icmp_cksum = rte_cpu_to_be_16((uint16_t)~cksum_fold(cksum_partial(0, ic, msg_len)));
 	f->len = (uint16_t)(f->l4_off + msg_len);
 	pkt_eth_reply(c, f);
 	rtc_stats_inc(c->st, RTC_STAT_icmp_echo_replies);

@@ -27,9 +27,7 @@ static const uint8_t ip6_unspecified[16];
 static uint16_t
 icmp6_cksum(const struct rte_ipv6_hdr *ip, const uint8_t *msg, uint16_t len)
 {
-	uint32_t sum = pkt_cksum_pseudo6(ip, IPPROTO_ICMPV6, len);
-
-	return pkt_cksum_fold(pkt_cksum_add(sum, msg, len));
+	return cksum_fold(cksum_partial(cksum_pseudo6(ip, IPPROTO_ICMPV6, len), msg, len));
 }
 
 /*
@@ -158,10 +156,10 @@ nd_advert(const struct pkt_ctx *c, struct pkt_frame *f, const uint8_t *msg, uint
 	if (ip->hop_limits != 255 || msg[1] != 0 || len < ND_HDR_LEN || msg[8] == 0xff ||
 			nd_options(msg, len, ND_OPT_TARGET_LLADDR, &tll) != 0)
 		return pkt_drop(c, RTC_DROP_nd_invalid);
-	if (tll == NULL || netif_ip6_is_ours(c->nif, msg + 8))
-		return PKT_CONSUMED;
-	neigh_update(c->neigh, msg + 8, tll, c->now_us);
-	rtc_stats_inc(c->st, RTC_STAT_nd_learned);
+	/* §7.2.5: an advertisement refreshes an entry we have, never creates one */
+	if (tll != NULL && !netif_ip6_is_ours(c->nif, msg + 8) &&
+			neigh_refresh(c->neigh, msg + 8, tll, c->now_us))
+		rtc_stats_inc(c->st, RTC_STAT_nd_learned);
 	return PKT_CONSUMED;
 }
 
@@ -179,14 +177,13 @@ pkt_icmp6_input(const struct pkt_ctx *c, struct pkt_frame *f)
 		return pkt_drop(c, RTC_DROP_icmp_bad_cksum);
 	switch (msg[0]) {
 	case ICMP6_ECHO_REQUEST:
+		/* echo to a group is not answered: no amplification (RFC 4443 §4.2 SHOULD) */
 		if (mcast || len < 8)
 			break;
 		return icmp6_echo(c, f, msg, len);
 	case ND_NEIGHBOR_SOLICIT:
 		return nd_solicit(c, f, msg, len);
-	case ND_NEIGHBOR_ADVERT:
-		if (mcast)
-			break;
+	case ND_NEIGHBOR_ADVERT: /* unicast, or unsolicited to all-nodes (§7.2.6) */
 		return nd_advert(c, f, msg, len);
 	}
 	return pkt_drop(c, RTC_DROP_icmp6_unhandled);

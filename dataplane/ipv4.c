@@ -1,8 +1,10 @@
 /* IPv4 input (RFC 791, RFC 1122 §3.2.1): validate, keep what is ours, dispatch. */
+#include <rte_branch_prediction.h>
 #include <rte_byteorder.h>
 #include <rte_ip.h>
 
 #include "pkt_internal.h"
+#include "pkt_udp.h"
 
 enum pkt_verdict
 pkt_ipv4_input(const struct pkt_ctx *c, struct pkt_frame *f, struct pkt_media *m)
@@ -25,13 +27,15 @@ pkt_ipv4_input(const struct pkt_ctx *c, struct pkt_frame *f, struct pkt_media *m
 		return pkt_drop(c, RTC_DROP_ipv4_truncated);
 	if ((c->hw_cksum & PKT_HW_IP4_BAD) ||
 			(!(c->hw_cksum & PKT_HW_IP4_GOOD) &&
-					pkt_cksum_fold(pkt_cksum_add(0, ip, hlen)) != 0xffff))
+					cksum_fold(cksum_ip4_hdr(ip, hlen)) != 0xffff))
 		return pkt_drop(c, RTC_DROP_ipv4_bad_cksum);
 	/* MF set or a nonzero offset: a fragment. */
 	if (ip->fragment_offset & rte_cpu_to_be_16(RTE_IPV4_HDR_MF_FLAG | RTE_IPV4_HDR_OFFSET_MASK))
 		return pkt_drop(c, RTC_DROP_ipv4_fragment);
 	if (!netif_ip4_is_ours(c->nif, ip->dst_addr))
 		return pkt_drop(c, RTC_DROP_ipv4_not_ours);
+	if (unlikely(f->l2_group)) /* RFC 1122 §3.3.6: unicast IP in a link-layer broadcast */
+		return pkt_drop(c, RTC_DROP_ip_l2_group);
 	if (netif_ip4_is_bad_source(c->nif, ip->src_addr))
 		return pkt_drop(c, RTC_DROP_ipv4_bad_source);
 
@@ -42,7 +46,7 @@ pkt_ipv4_input(const struct pkt_ctx *c, struct pkt_frame *f, struct pkt_media *m
 	case IPPROTO_ICMP:
 		return pkt_icmp4_input(c, f);
 	case IPPROTO_UDP: {
-		uint32_t ps = pkt_cksum_pseudo4(ip, IPPROTO_UDP, 0);
+		uint64_t ps = cksum_pseudo4(ip, IPPROTO_UDP, 0);
 		v = pkt_udp_input(c, f, ps, (uint16_t)(total - hlen), 0, m);
 		if (v == PKT_MEDIA) {
 			m->flow.family = 4;

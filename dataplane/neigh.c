@@ -20,15 +20,6 @@ neigh_init(struct neigh_table *t)
 }
 
 void
-neigh_ip4_mapped(uint32_t addr_be, uint8_t out[16])
-{
-	memset(out, 0, 10);
-	out[10] = 0xff;
-	out[11] = 0xff;
-	memcpy(out + 12, &addr_be, 4);
-}
-
-void
 neigh_update(struct neigh_table *t, const uint8_t ip[16], const uint8_t mac[6], uint64_t now_us)
 {
 	uint32_t h = neigh_hash(ip);
@@ -61,6 +52,22 @@ neigh_update(struct neigh_table *t, const uint8_t ip[16], const uint8_t mac[6], 
 	memcpy(victim->mac, mac, 6);
 	victim->used = 1;
 	victim->updated_us = now_us;
+}
+
+int
+neigh_refresh(struct neigh_table *t, const uint8_t ip[16], const uint8_t mac[6], uint64_t now_us)
+{
+	uint32_t h = neigh_hash(ip);
+
+	for (uint32_t i = 0; i < NEIGH_PROBE; i++) {
+		struct neigh_entry *e = &t->e[(h + i) & (NEIGH_SIZE - 1)];
+		if (e->used && memcmp(e->ip, ip, 16) == 0) {
+			memcpy(e->mac, mac, 6);
+			e->updated_us = now_us;
+			return 1;
+		}
+	}
+	return 0;
 }
 
 int

@@ -55,6 +55,14 @@ netif_ip6_is_ours(const struct netif *nif, const uint8_t addr[16])
 }
 
 int
+netif_ip6_is_our_group(const struct netif *nif, const uint8_t addr[16])
+{
+	static const uint8_t all_nodes[16] = {0xff, 0x02, [15] = 1};
+
+	return memcmp(addr, all_nodes, 16) == 0 || netif_ip6_is_our_solicited_node(nif, addr);
+}
+
+int
 netif_ip6_is_our_solicited_node(const struct netif *nif, const uint8_t addr[16])
 {
 	static const uint8_t prefix[13] = {0xff, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0xff};

@@ -54,14 +54,17 @@ netif_ip4_is_ours(const struct netif *nif, rte_be32_t addr)
 int netif_ip6_is_ours(const struct netif *nif, const uint8_t addr[16]);
 /* ff02::1:ffXX:XXXX of one of our addresses (RFC 4291 §2.7.1). */
 int netif_ip6_is_our_solicited_node(const struct netif *nif, const uint8_t addr[16]);
+/* A group we listen to: all-nodes ff02::1, or one of our solicited-node groups. */
+int netif_ip6_is_our_group(const struct netif *nif, const uint8_t addr[16]);
 /* Source addresses we never answer: unspecified, multicast, loopback, ours. */
 static inline int
 netif_ip4_is_bad_source(const struct netif *nif, rte_be32_t addr)
 {
 	uint32_t a = rte_be_to_cpu_32(addr);
 
-	/* unspecified, limited broadcast, multicast (224/4) and above, loopback */
-	if (a == 0 || (a >> 28) >= 0xe || (a >> 24) == 127)
+	/* "this network" 0/8, multicast 224/4, reserved 240/4 incl. limited broadcast,
+	 * loopback 127/8 (RFC 1122 §3.2.1.3) */
+	if ((a >> 24) == 0 || (a >> 28) >= 0xe || (a >> 24) == 127)
 		return 1;
 	for (unsigned i = 0; i < nif->n_ip4; i++)
 		if (a == nif->ip4[i].host || a == nif->ip4[i].bcast)

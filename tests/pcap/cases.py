@@ -385,8 +385,8 @@ def icmp4_echo():
           note="Ethernet padding: 44-byte reply")
     c.add(echo4(b"odd", seq=4, tos=0x10), r, out=echo4_reply(b"odd", seq=4, tos=0x10),
           note="odd length, TOS kept")
-    c.add(echo4(p56, eth=eth_in(dst=BCAST), seq=5), r, out=echo4_reply(p56, seq=5),
-          note="to our IP in a broadcast frame")
+    c.add(echo4(p56, eth=eth_in(dst=BCAST), seq=5), "drop_ip_l2_group",
+          note="to our IP in a broadcast frame (RFC 1122 §3.3.6)")
     c.add(wrong_cksum(echo4(b"x", seq=6), ICMP), "drop_icmp_bad_cksum", note="bad checksum")
     c.add(eth_in() / ip4_in() / ICMP(type=13, code=0, ts_ori=1, ts_rx=0, ts_tx=0),
           "drop_icmp_unhandled", note="timestamp request")
@@ -447,9 +447,12 @@ def nd():
     c.add(ns(dst=OUR6, sllao=None), a, out=na_expected(), note="no SLLAO: answered, not learned")
     c.add(ns(src="::", sllao=None), a, out=dad_na_expected(),
           note="DAD probe: NA to ff02::1 without S")
+    # RFC 4861 §7.2.5: an advertisement only refreshes an entry we have (unit-tested);
+    # for a target never seen here it is consumed and nothing is learned
     c.add(eth_in() / IPv6(src=PEER6, dst=OUR6, hlim=255) /
-          ICMPv6ND_NA(R=0, S=1, O=1, tgt=PEER6) / ICMPv6NDOptDstLLAddr(lladdr=PEER_MAC), lrn,
-          note="NA to us with TLLAO: learned, consumed")
+          ICMPv6ND_NA(R=0, S=1, O=1, tgt="fd00:198:18::77") /
+          ICMPv6NDOptDstLLAddr(lladdr=PEER_MAC), {},
+          note="NA for a target we never saw: consumed, not learned")
     c.add(eth_in() / IPv6(src=PEER6, dst=OUR6, hlim=255) / ICMPv6ND_NA(R=0, S=1, O=1, tgt=PEER6),
           {}, note="NA without TLLAO: consumed")
     return c
@@ -682,10 +685,10 @@ def l2():
     c.add(eth_in(type=0x88CC) / Raw(b"\0" * 46), "drop_eth_unknown_type",
           note="LLDP to our MAC")
     c.add(arp_request(vlan=100), "drop_vlan_mismatch", note="tagged, no VLAN configured")
-    c.add(udp4(rtp_packet(), eth=eth_in(vlan=0)), "drop_vlan_mismatch",
-          note="priority tag (VID 0), no VLAN configured")
+    c.add(udp4(rtp_packet(), eth=eth_in(vlan=0)), "media_rtp",
+          note="priority tag (VID 0) is untagged (IEEE 802.1Q)")
     c.add(udp6(rtp_packet(), eth=eth_in(dst="33:33:00:00:00:01"), dst="ff02::1"),
-          "drop_ipv6_not_ours", note="IPv6 multicast MAC passes L2, ff02::1 is not served")
+          "drop_ipv6_not_ours", note="IPv6 multicast MAC passes L2, ff02::1 serves only ND")
     return c
 
 
