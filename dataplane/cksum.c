@@ -8,20 +8,31 @@ cksum_partial(uint64_t acc, const void *p, size_t n)
 	uint64_t v;
 
 #if defined(__x86_64__) && defined(__GNUC__)
-	/* add-with-carry chain: 32 bytes in five instructions */
-	while (n >= 32) {
-		uint64_t w0, w1, w2, w3;
-		memcpy(&w0, b, 8);
-		memcpy(&w1, b + 8, 8);
-		memcpy(&w2, b + 16, 8);
-		memcpy(&w3, b + 24, 8);
-		__asm__("addq %1, %0\n\t"
-			"adcq %2, %0\n\t"
-			"adcq %3, %0\n\t"
-			"adcq %4, %0\n\t"
-			"adcq $0, %0"
-			: "+r"(acc)
-			: "r"(w0), "r"(w1), "r"(w2), "r"(w3)
+	/* add-with-carry chains straight from memory: 64 bytes in nine instructions */
+	while (n >= 64) {
+		__asm__("addq 0(%[p]), %[a]\n\t"
+			"adcq 8(%[p]), %[a]\n\t"
+			"adcq 16(%[p]), %[a]\n\t"
+			"adcq 24(%[p]), %[a]\n\t"
+			"adcq 32(%[p]), %[a]\n\t"
+			"adcq 40(%[p]), %[a]\n\t"
+			"adcq 48(%[p]), %[a]\n\t"
+			"adcq 56(%[p]), %[a]\n\t"
+			"adcq $0, %[a]"
+			: [a] "+r"(acc)
+			: [p] "r"(b), "m"(*(const uint8_t(*)[64])b)
+			: "cc");
+		b += 64;
+		n -= 64;
+	}
+	if (n >= 32) {
+		__asm__("addq 0(%[p]), %[a]\n\t"
+			"adcq 8(%[p]), %[a]\n\t"
+			"adcq 16(%[p]), %[a]\n\t"
+			"adcq 24(%[p]), %[a]\n\t"
+			"adcq $0, %[a]"
+			: [a] "+r"(acc)
+			: [p] "r"(b), "m"(*(const uint8_t(*)[32])b)
 			: "cc");
 		b += 32;
 		n -= 32;

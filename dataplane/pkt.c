@@ -15,10 +15,23 @@ pkt_eth_reply(const struct pkt_ctx *c, struct pkt_frame *f)
 	memcpy(&eh->src_addr, c->nif->mac, RTE_ETHER_ADDR_LEN);
 }
 
-static int
+static inline int
+mac_eq(const uint8_t *a, const uint8_t *b)
+{
+	uint32_t a4, b4;
+	uint16_t a2, b2;
+
+	memcpy(&a4, a, 4);
+	memcpy(&b4, b, 4);
+	memcpy(&a2, a + 4, 2);
+	memcpy(&b2, b + 4, 2);
+	return a4 == b4 && a2 == b2;
+}
+
+static inline int
 pkt_eth_dst_ok(const struct netif *nif, const uint8_t *dst)
 {
-	if (memcmp(dst, nif->mac, 6) == 0 || memcmp(dst, mac_broadcast, 6) == 0)
+	if (mac_eq(dst, nif->mac) || mac_eq(dst, mac_broadcast))
 		return 1;
 	return dst[0] == 0x33 && dst[1] == 0x33; /* IPv6 multicast, RFC 2464 §7 */
 }

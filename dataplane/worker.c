@@ -189,6 +189,28 @@ worker_hw_cksum(const struct rte_mbuf *m)
 	return f;
 }
 
+/*
+ * Release frames this worker received and is done with. Fresh RX mbufs are
+ * direct, single-segment, referenced once and from one pool: then they go
+ * straight back to the pool (what DPDK's MBUF_FAST_FREE does on TX), else
+ * through the general free.
+ */
+static inline void
+worker_free_rx(struct rte_mbuf **m, uint16_t n)
+{
+	struct rte_mempool *pool = m[0]->pool;
+
+	for (uint16_t i = 0; i < n; i++) {
+		if (unlikely(m[i]->pool != pool || rte_mbuf_refcnt_read(m[i]) != 1 ||
+				    m[i]->nb_segs != 1 || !RTE_MBUF_DIRECT(m[i]) ||
+				    m[i]->next != NULL)) {
+			rte_pktmbuf_free_bulk(m, n);
+			return;
+		}
+	}
+	rte_mempool_put_bulk(pool, (void **)m, n);
+}
+
 /* One received burst through pkt_process(); verdicts become TX, media or free. */
 static void
 worker_rx_burst(const struct dp *dp, struct worker *w, struct rte_mbuf **pkts, uint16_t n,
@@ -239,7 +261,7 @@ worker_rx_burst(const struct dp *dp, struct worker *w, struct rte_mbuf **pkts, u
 		}
 	}
 	if (n_done != 0)
-		rte_pktmbuf_free_bulk(done, n_done);
+		worker_free_rx(done, n_done);
 }
 
 /* l3fwd-power style: spin while busy, back off exponentially once idle. */
@@ -300,7 +322,7 @@ worker_main(void *arg)
 			w->stats.v[RTC_STAT_handoff_in] += n;
 			for (uint16_t i = 0; i < n; i++)
 				worker_media(w, (enum demux_class)pkts[i]->hash.usr);
-			rte_pktmbuf_free_bulk(pkts, n);
+			worker_free_rx(pkts, n);
 			got += n;
 		}
 		/* frames other workers send through our TX queue */

@@ -1,0 +1,214 @@
+/*
+ * SRTP internals shared by srtp.c and the backends: header checks, packet
+ * index estimation, replay window, SSRC table, IV formation. Inline: these
+ * run per packet. Not for callers outside dataplane/proto/srtp*.c.
+ */
+#ifndef RTC_SRTP_INTERNAL_H
+#define RTC_SRTP_INTERNAL_H
+
+#include <stdint.h>
+#include <string.h>
+
+#include "srtp.h"
+
+#define SRTP_RTP_HDR_MIN 12
+#define SRTP_INDEX_NONE UINT64_MAX /* estimation failed: the ROC would pass 2^32 - 1 */
+
+/* Every backend's engine starts with this (its own struct embeds it first). */
+struct srtp_engine {
+	const struct srtp_backend *be;
+};
+
+extern const struct srtp_backend srtp_backend_ipsecmb;
+extern const struct srtp_backend srtp_backend_libsrtp;
+
+static inline uint16_t
+srtp_rd16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+static inline uint32_t
+srtp_rd32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static inline void
+srtp_wr32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)(v >> 24);
+	p[1] = (uint8_t)(v >> 16);
+	p[2] = (uint8_t)(v >> 8);
+	p[3] = (uint8_t)v;
+}
+
+/*
+ * Length of the RTP header, CSRC list and extension (RFC 3550 §5.1, §5.3.1),
+ * which SRTP leaves in clear (RFC 3711 §3.1), when header and @trailer fit
+ * in @len. SRTP_RES_OK or SHORT / BAD_HEADER.
+ */
+static inline unsigned int
+srtp_rtp_hdr_len(const uint8_t *p, size_t len, size_t trailer, size_t *hdr)
+{
+	size_t h;
+
+	if (len < SRTP_RTP_HDR_MIN + trailer)
+		return SRTP_RES_SHORT;
+	if ((p[0] >> 6) != 2)
+		return SRTP_RES_BAD_HEADER;
+	len -= trailer;
+	h = SRTP_RTP_HDR_MIN + 4 * (size_t)(p[0] & 0x0f);
+	if (p[0] & 0x10) {
+		if (h + 4 > len)
+			return SRTP_RES_BAD_HEADER;
+		h += 4 + 4 * (size_t)srtp_rd16(p + h + 2);
+	}
+	if (h > len)
+		return SRTP_RES_BAD_HEADER;
+	*hdr = h;
+	return SRTP_RES_OK;
+}
+
+/* RTCP: fixed 8-octet header in clear, version 2 (RFC 3550 §6.4). */
+static inline unsigned int
+srtp_rtcp_check(const uint8_t *p, size_t len, size_t trailer)
+{
+	if (len < SRTP_RTCP_HDR_LEN + trailer)
+		return SRTP_RES_SHORT;
+	if ((p[0] >> 6) != 2)
+		return SRTP_RES_BAD_HEADER;
+	return SRTP_RES_OK;
+}
+
+/*
+ * RFC 3711 §3.3.1 / Appendix A: the index (ROC || SEQ) of a packet with
+ * sequence number @seq, from the highest index (ROC || s_l) @top, valid when
+ * @known. As libsrtp does, a ROC of 0 is never guessed down to 2^32 - 1:
+ * with a highest index below 2^15 a far-behind SEQ is taken as ahead. A
+ * stream's first packet gets ROC 0 (§3.3.1: s_l is set from it).
+ */
+static inline uint64_t
+srtp_rtp_index_guess_top(int known, uint64_t top, uint16_t seq)
+{
+	uint64_t roc, s_l;
+
+	if (!known)
+		return seq;
+	roc = top >> 16;
+	s_l = top & 0xffff;
+	if (s_l < 32768) {
+		if (seq > s_l + 32768 && roc > 0)
+			roc--;
+	} else if (s_l - 32768 > seq) {
+		if (roc == 0xffffffffu)
+			return SRTP_INDEX_NONE;
+		roc++;
+	}
+	return roc << 16 | seq;
+}
+
+/* The same from an SSRC's committed state (NULL: a new stream). */
+static inline uint64_t
+srtp_rtp_index_guess(const struct srtp_ssrc_state *s, uint16_t seq)
+{
+	if (s == NULL)
+		return seq;
+	return srtp_rtp_index_guess_top(!!(s->flags & SRTP_SSRC_RTP), s->rtp.top, seq);
+}
+
+/* §3.3.2: SRTP_RES_OK if @idx is new to @r (whose top is valid when @known). */
+static inline unsigned int
+srtp_replay_check(const struct srtp_replay *r, int known, uint64_t idx)
+{
+	uint64_t d;
+
+	if (!known || idx > r->top)
+		return SRTP_RES_OK;
+	d = r->top - idx;
+	if (d >= SRTP_REPLAY_WINDOW)
+		return SRTP_RES_REPLAY_OLD;
+	return (r->bits[d / 64] >> (d % 64)) & 1 ? SRTP_RES_REPLAY : SRTP_RES_OK;
+}
+
+/* Mark @idx received (after a check, and for inbound after authentication). */
+_Static_assert(SRTP_REPLAY_WORDS == 2, "srtp_replay_add() is written for a 128-packet window");
+static inline void
+srtp_replay_add(struct srtp_replay *r, int known, uint64_t idx)
+{
+	uint64_t d;
+
+	if (!known || idx >= r->top + SRTP_REPLAY_WINDOW) {
+		r->top = idx;
+		r->bits[0] = 1;
+		r->bits[1] = 0;
+	} else if (idx > r->top) { /* shift the list up by d = 1..127, then mark the new top */
+		d = idx - r->top;
+		if (d < 64) {
+			r->bits[1] = r->bits[1] << d | r->bits[0] >> (64 - d);
+			r->bits[0] = r->bits[0] << d | 1;
+		} else {
+			r->bits[1] = d == 64 ? r->bits[0] : r->bits[0] << (d - 64);
+			r->bits[0] = 1;
+		}
+		r->top = idx;
+	} else {
+		d = r->top - idx;
+		r->bits[d / 64] |= 1ull << (d % 64);
+	}
+}
+
+/* The state of @ssrc, or NULL. */
+static inline struct srtp_ssrc_state *
+srtp_ssrc_find(struct srtp_ctx *c, uint32_t ssrc)
+{
+	for (unsigned int i = 0; i < c->n_ssrc; i++)
+		if (c->ssrc[i].ssrc == ssrc)
+			return &c->ssrc[i];
+	return NULL;
+}
+
+/*
+ * The state of @ssrc, made if there is room (flags 0: the caller sets them once
+ * the SSRC is in use); NULL if the table is full. Slots in use are never freed.
+ */
+static inline struct srtp_ssrc_state *
+srtp_ssrc_get(struct srtp_ctx *c, uint32_t ssrc)
+{
+	struct srtp_ssrc_state *s = srtp_ssrc_find(c, ssrc);
+
+	if (s != NULL || c->n_ssrc >= SRTP_MAX_SSRC)
+		return s;
+	s = &c->ssrc[c->n_ssrc++];
+	memset(s, 0, sizeof(*s));
+	s->ssrc = ssrc;
+	s->spec_gen = c->gen - 1; /* no estimate in the current burst yet */
+	return s;
+}
+
+/* Compare tags of 10 or 16 octets without an early exit: 0 if equal. */
+static inline int
+srtp_tag_diff(const uint8_t *a, const uint8_t *b, size_t n)
+{
+	uint64_t x, y, d;
+	uint16_t u, v;
+
+	memcpy(&x, a, 8);
+	memcpy(&y, b, 8);
+	d = x ^ y;
+	if (n == 16) {
+		memcpy(&x, a + 8, 8);
+		memcpy(&y, b + 8, 8);
+		d |= x ^ y;
+	} else {
+		memcpy(&u, a + 8, 2);
+		memcpy(&v, b + 8, 2);
+		d |= (uint16_t)(u ^ v);
+	}
+	return d != 0;
+}
+
+/* Full-packet known-answer test of @be through the public API (srtp.c). 0 or -EIO. */
+int srtp_kat_run(const struct srtp_backend *be);
+
+#endif
