@@ -154,12 +154,12 @@ def sample(app, prefix):
     return ((t0 + t1) / 2, eth, st)
 
 
-def wait_running(d, deadline):
+def wait_running(d, deadline, ask_timeout=1.0):
     """Until the port has received packets (the replay raced port start)."""
     while time.monotonic() < deadline:
         if not d.alive():
             return False
-        eth = telemetry(d.prefix, "/ethdev/stats,0", timeout=1.0)
+        eth = telemetry(d.prefix, "/ethdev/stats,0", timeout=ask_timeout)
         if eth is not None and eth.get("ipackets", 0) > 0:
             return True
         time.sleep(0.1)
@@ -283,11 +283,14 @@ def callgrind_daemon(a, app, pcap, tmp):
     """
     prefix = "rtcbench-%d-cg-%s" % (os.getpid(), app)
     out = os.path.join(tmp, "callgrind.%s" % app)
-    argv = [VALGRIND, "--tool=callgrind", "--separate-threads=yes",
+    # --fair-sched: a busy-polling worker would otherwise starve the other threads
+    # (telemetry, the main lcore that must see the stop signal) under valgrind
+    argv = [VALGRIND, "--tool=callgrind", "--separate-threads=yes", "--fair-sched=yes",
             "--callgrind-out-file=" + out] + app_argv(a, app, prefix, pcap)
     d = Daemon(app, argv, prefix, os.path.join(tmp, "cg-%s.log" % app), stop_timeout=120)
     try:
-        if not wait_running(d, time.monotonic() + 120):
+        # under valgrind the telemetry thread answers slowly: be patient with it
+        if not wait_running(d, time.monotonic() + 120, ask_timeout=10.0):
             raise RuntimeError("%s under valgrind did not start; log tail:\n%s" % (app, d.tail()))
         time.sleep(a.cg_secs)
     finally:
