@@ -2,44 +2,11 @@
 #include <string.h>
 
 #include "rtcp.h"
+#include "wire.h"
 
 #define RTCP_TWCC_FCI_HDR 8            /* base seq, status count, reference time, fb pkt count */
 #define RTCP_REMB_FCI_HDR 8            /* "REMB", num SSRC, exp + mantissa */
 #define RTCP_MAX_PKT_LEN (4u * 65536u) /* §6.4.1: length is in words, minus one */
-
-static inline uint16_t
-rtcp_rd16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static inline uint32_t
-rtcp_rd24(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 16 | (uint32_t)p[1] << 8 | p[2];
-}
-
-static inline uint32_t
-rtcp_rd32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
-static inline void
-rtcp_wr16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static inline void
-rtcp_wr32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
-}
 
 /* 24-bit two's complement to int32 */
 static inline int32_t
@@ -102,7 +69,7 @@ rtcp_sdes_iter_next(struct rtcp_sdes_iter *it, struct rtcp_sdes_item *item)
 			q = rtcp_rd_take(&r, 4);
 			if (q == NULL)
 				return RTCP_E_LENGTH; /* SC names a missing chunk */
-			it->ssrc = rtcp_rd32(q);
+			it->ssrc = wire_rd32(q);
 			it->chunks_left--;
 			it->in_chunk = 1;
 			it->off = (uint16_t)r.off;
@@ -183,7 +150,7 @@ rtcp_twcc_scan(const uint8_t *fci, size_t fci_len, uint16_t count, uint16_t *chu
 		q = rtcp_rd_take(&r, 2);
 		if (q == NULL)
 			return RTCP_E_LENGTH;
-		chunk = rtcp_rd16(q);
+		chunk = wire_rd16(q);
 		if (!(chunk & 0x8000)) {
 			/* §3.1.3: run length chunk */
 			uint8_t sym = (chunk >> 13) & 3;
@@ -230,16 +197,16 @@ rtcp_twcc_parse(const struct rtcp_pkt *p, struct rtcp_twcc *tw)
 		return RTCP_E_LENGTH;
 	fci = p->buf + RTCP_FB_HDR_LEN;
 	fci_len = p->len - RTCP_FB_HDR_LEN;
-	rc = rtcp_twcc_scan(fci, fci_len, rtcp_rd16(fci + 2), &tw->chunks_len, &tw->deltas_len);
+	rc = rtcp_twcc_scan(fci, fci_len, wire_rd16(fci + 2), &tw->chunks_len, &tw->deltas_len);
 	if (rc != RTCP_OK) {
 		memset(tw, 0, sizeof(*tw));
 		return rc;
 	}
-	tw->sender_ssrc = rtcp_rd32(p->buf + 4);
-	tw->media_ssrc = rtcp_rd32(p->buf + 8);
-	tw->base_seq = rtcp_rd16(fci);
-	tw->status_count = rtcp_rd16(fci + 2);
-	tw->ref_time = rtcp_sext24(rtcp_rd24(fci + 4));
+	tw->sender_ssrc = wire_rd32(p->buf + 4);
+	tw->media_ssrc = wire_rd32(p->buf + 8);
+	tw->base_seq = wire_rd16(fci);
+	tw->status_count = wire_rd16(fci + 2);
+	tw->ref_time = rtcp_sext24(wire_rd24(fci + 4));
 	tw->fb_count = fci[7];
 	tw->chunks = fci + RTCP_TWCC_FCI_HDR;
 	return RTCP_OK;
@@ -266,7 +233,7 @@ rtcp_twcc_iter_next(struct rtcp_twcc_iter *it, struct rtcp_twcc_pkt *pkt)
 	while (it->chunk_left == 0) {
 		if (it->chunk_off > tw->chunks_len || tw->chunks_len - it->chunk_off < 2)
 			return RTCP_E_FORMAT;
-		it->chunk = rtcp_rd16(tw->chunks + it->chunk_off);
+		it->chunk = wire_rd16(tw->chunks + it->chunk_off);
 		it->chunk_off += 2;
 		it->chunk_pos = 0;
 		if (!(it->chunk & 0x8000))
@@ -294,7 +261,7 @@ rtcp_twcc_iter_next(struct rtcp_twcc_iter *it, struct rtcp_twcc_pkt *pkt)
 		q = rtcp_rd_take(&deltas, 2);
 		if (q == NULL)
 			return RTCP_E_FORMAT;
-		pkt->delta = (int16_t)rtcp_rd16(q);
+		pkt->delta = (int16_t)wire_rd16(q);
 		break;
 	default:
 		return RTCP_E_FORMAT;
@@ -332,10 +299,10 @@ rtcp_remb_parse(const struct rtcp_pkt *p, struct rtcp_remb *remb)
 	if ((size_t)p->len != RTCP_FB_HDR_LEN + RTCP_REMB_FCI_HDR + 4u * fci[4])
 		return RTCP_E_LENGTH;
 	exp = fci[5] >> 2;
-	mantissa = rtcp_rd24(fci + 5) & 0x3ffffu;
+	mantissa = wire_rd24(fci + 5) & 0x3ffffu;
 	if (((uint64_t)mantissa << exp) >> exp != mantissa)
 		return RTCP_E_FORMAT; /* does not fit 64 bits */
-	remb->sender_ssrc = rtcp_rd32(p->buf + 4);
+	remb->sender_ssrc = wire_rd32(p->buf + 4);
 	remb->bitrate = (uint64_t)mantissa << exp;
 	remb->n_ssrc = fci[4];
 	remb->ssrcs = fci + RTCP_REMB_FCI_HDR;
@@ -345,7 +312,7 @@ rtcp_remb_parse(const struct rtcp_pkt *p, struct rtcp_remb *remb)
 uint32_t
 rtcp_remb_ssrc(const struct rtcp_remb *remb, unsigned i)
 {
-	return i < remb->n_ssrc ? rtcp_rd32(remb->ssrcs + 4u * i) : 0;
+	return i < remb->n_ssrc ? wire_rd32(remb->ssrcs + 4u * i) : 0;
 }
 
 /* ---- per-type checks run by the walk ---- */
@@ -440,7 +407,7 @@ rtcp_iter_next(struct rtcp_iter *it, struct rtcp_pkt *p)
 		goto fail;
 	}
 	/* §6.4.1: length in 32-bit words minus one, header and padding included */
-	total = 4u * ((size_t)rtcp_rd16(h + 2) + 1);
+	total = 4u * ((size_t)wire_rd16(h + 2) + 1);
 	if (rtcp_rd_take(&r, total - RTCP_HDR_LEN) == NULL) {
 		rc = RTCP_E_SHORT;
 		goto fail;
@@ -510,11 +477,11 @@ rtcp_sr_parse(const struct rtcp_pkt *p, struct rtcp_sr *sr)
 	used = 8u + RTCP_SR_INFO_LEN + RTCP_REPORT_BLOCK_LEN * p->count;
 	if (p->len < used)
 		return RTCP_E_LENGTH;
-	sr->ssrc = rtcp_rd32(p->buf + 4);
-	sr->ntp = (uint64_t)rtcp_rd32(p->buf + 8) << 32 | rtcp_rd32(p->buf + 12);
-	sr->rtp_ts = rtcp_rd32(p->buf + 16);
-	sr->pkt_count = rtcp_rd32(p->buf + 20);
-	sr->octet_count = rtcp_rd32(p->buf + 24);
+	sr->ssrc = wire_rd32(p->buf + 4);
+	sr->ntp = (uint64_t)wire_rd32(p->buf + 8) << 32 | wire_rd32(p->buf + 12);
+	sr->rtp_ts = wire_rd32(p->buf + 16);
+	sr->pkt_count = wire_rd32(p->buf + 20);
+	sr->octet_count = wire_rd32(p->buf + 24);
 	sr->rc = p->count;
 	sr->blocks = p->buf + 28;
 	if (p->len > used) {
@@ -535,7 +502,7 @@ rtcp_rr_parse(const struct rtcp_pkt *p, struct rtcp_rr *rr)
 	used = 8u + RTCP_REPORT_BLOCK_LEN * p->count;
 	if (p->len < used)
 		return RTCP_E_LENGTH;
-	rr->ssrc = rtcp_rd32(p->buf + 4);
+	rr->ssrc = wire_rd32(p->buf + 4);
 	rr->rc = p->count;
 	rr->blocks = p->buf + 8;
 	if (p->len > used) {
@@ -554,13 +521,13 @@ rtcp_report_block_get(const uint8_t *blocks, uint8_t n, unsigned i, struct rtcp_
 	if (i >= n || blocks == NULL)
 		return RTCP_E_INVAL;
 	q = blocks + RTCP_REPORT_BLOCK_LEN * i;
-	rb->ssrc = rtcp_rd32(q);
+	rb->ssrc = wire_rd32(q);
 	rb->fraction_lost = q[4];
-	rb->cum_lost = rtcp_sext24(rtcp_rd24(q + 5));
-	rb->ext_high_seq = rtcp_rd32(q + 8);
-	rb->jitter = rtcp_rd32(q + 12);
-	rb->lsr = rtcp_rd32(q + 16);
-	rb->dlsr = rtcp_rd32(q + 20);
+	rb->cum_lost = rtcp_sext24(wire_rd24(q + 5));
+	rb->ext_high_seq = wire_rd32(q + 8);
+	rb->jitter = wire_rd32(q + 12);
+	rb->lsr = wire_rd32(q + 16);
+	rb->dlsr = wire_rd32(q + 20);
 	return RTCP_OK;
 }
 
@@ -599,7 +566,7 @@ rtcp_bye_parse(const struct rtcp_pkt *p, struct rtcp_bye *bye)
 uint32_t
 rtcp_bye_ssrc(const struct rtcp_bye *bye, unsigned i)
 {
-	return i < bye->sc ? rtcp_rd32(bye->ssrcs + 4u * i) : 0;
+	return i < bye->sc ? wire_rd32(bye->ssrcs + 4u * i) : 0;
 }
 
 int
@@ -611,7 +578,7 @@ rtcp_app_parse(const struct rtcp_pkt *p, struct rtcp_app *app)
 	if (p->len < 12)
 		return RTCP_E_LENGTH;
 	app->subtype = p->count;
-	app->ssrc = rtcp_rd32(p->buf + 4);
+	app->ssrc = wire_rd32(p->buf + 4);
 	app->name = p->buf + 8;
 	app->data = p->buf + 12;
 	app->data_len = (uint16_t)(p->len - 12);
@@ -630,8 +597,8 @@ rtcp_fb_parse(const struct rtcp_pkt *p, struct rtcp_fb *fb)
 		return RTCP_E_LENGTH;
 	fb->pt = p->pt;
 	fb->fmt = p->count;
-	fb->sender_ssrc = rtcp_rd32(p->buf + 4);
-	fb->media_ssrc = rtcp_rd32(p->buf + 8);
+	fb->sender_ssrc = wire_rd32(p->buf + 4);
+	fb->media_ssrc = wire_rd32(p->buf + 8);
 	fb->fci = p->buf + RTCP_FB_HDR_LEN;
 	fb->fci_len = (uint16_t)(p->len - RTCP_FB_HDR_LEN);
 	return RTCP_OK;
@@ -654,8 +621,8 @@ rtcp_nack_get(const struct rtcp_fb *fb, unsigned i, uint16_t *pid, uint16_t *blp
 {
 	if (i >= rtcp_nack_count(fb))
 		return RTCP_E_INVAL;
-	*pid = rtcp_rd16(fb->fci + 4u * i);
-	*blp = rtcp_rd16(fb->fci + 4u * i + 2);
+	*pid = wire_rd16(fb->fci + 4u * i);
+	*blp = wire_rd16(fb->fci + 4u * i + 2);
 	return RTCP_OK;
 }
 
@@ -680,12 +647,12 @@ rtcp_nack_expand_all(const struct rtcp_fb *fb, uint16_t *out, size_t cap)
 	size_t need = items, n = 0;
 
 	for (unsigned i = 0; i < items; i++)
-		for (unsigned bits = rtcp_rd16(fb->fci + 4u * i + 2); bits != 0; bits &= bits - 1)
+		for (unsigned bits = wire_rd16(fb->fci + 4u * i + 2); bits != 0; bits &= bits - 1)
 			need++;
 	if (need > cap)
 		return RTCP_E_NOSPACE;
 	for (unsigned i = 0; i < items; i++)
-		n += rtcp_nack_expand(rtcp_rd16(fb->fci + 4u * i), rtcp_rd16(fb->fci + 4u * i + 2),
+		n += rtcp_nack_expand(wire_rd16(fb->fci + 4u * i), wire_rd16(fb->fci + 4u * i + 2),
 		        out + n); /* exactly 1 + popcount(BLP) entries, counted above */
 	return (int)n;
 }
@@ -702,7 +669,7 @@ rtcp_fir_get(const struct rtcp_fb *fb, unsigned i, struct rtcp_fir_entry *e)
 	memset(e, 0, sizeof(*e));
 	if (i >= rtcp_fir_count(fb))
 		return RTCP_E_INVAL;
-	e->ssrc = rtcp_rd32(fb->fci + 8u * i);
+	e->ssrc = wire_rd32(fb->fci + 8u * i);
 	e->seq_nr = fb->fci[8u * i + 4];
 	return RTCP_OK;
 }
@@ -740,7 +707,7 @@ rtcp_build_hdr(struct rtcp_builder *b, uint8_t pt, uint8_t count, size_t body)
 	h = b->buf + b->len;
 	h[0] = (uint8_t)(RTCP_VERSION << 6 | count);
 	h[1] = pt;
-	rtcp_wr16(h + 2, (uint16_t)(body / 4)); /* (4 + body) / 4 - 1 */
+	wire_wr16(h + 2, (uint16_t)(body / 4)); /* (4 + body) / 4 - 1 */
 	memset(h + RTCP_HDR_LEN, 0, body);
 	b->last = b->len;
 	b->len += RTCP_HDR_LEN + body;
@@ -757,13 +724,13 @@ rtcp_build_blocks(uint8_t *q, const struct rtcp_report_block *rb, unsigned n)
 			lost = 0x7fffff;
 		if (lost < -0x800000)
 			lost = -0x800000;
-		rtcp_wr32(q, rb[i].ssrc);
-		rtcp_wr32(
+		wire_wr32(q, rb[i].ssrc);
+		wire_wr32(
 		        q + 4, (uint32_t)rb[i].fraction_lost << 24 | ((uint32_t)lost & 0xffffffu));
-		rtcp_wr32(q + 8, rb[i].ext_high_seq);
-		rtcp_wr32(q + 12, rb[i].jitter);
-		rtcp_wr32(q + 16, rb[i].lsr);
-		rtcp_wr32(q + 20, rb[i].dlsr);
+		wire_wr32(q + 8, rb[i].ext_high_seq);
+		wire_wr32(q + 12, rb[i].jitter);
+		wire_wr32(q + 16, rb[i].lsr);
+		wire_wr32(q + 20, rb[i].dlsr);
 	}
 }
 
@@ -782,12 +749,12 @@ rtcp_build_sr(struct rtcp_builder *b, uint32_t ssrc, uint64_t ntp, uint32_t rtp_
 	        b, RTCP_PT_SR, (uint8_t)n, 4 + RTCP_SR_INFO_LEN + RTCP_REPORT_BLOCK_LEN * n);
 	if (q == NULL)
 		return;
-	rtcp_wr32(q, ssrc);
-	rtcp_wr32(q + 4, (uint32_t)(ntp >> 32));
-	rtcp_wr32(q + 8, (uint32_t)ntp);
-	rtcp_wr32(q + 12, rtp_ts);
-	rtcp_wr32(q + 16, pkt_count);
-	rtcp_wr32(q + 20, octet_count);
+	wire_wr32(q, ssrc);
+	wire_wr32(q + 4, (uint32_t)(ntp >> 32));
+	wire_wr32(q + 8, (uint32_t)ntp);
+	wire_wr32(q + 12, rtp_ts);
+	wire_wr32(q + 16, pkt_count);
+	wire_wr32(q + 20, octet_count);
 	rtcp_build_blocks(q + 24, rb, n);
 }
 
@@ -804,7 +771,7 @@ rtcp_build_rr(struct rtcp_builder *b, uint32_t ssrc, const struct rtcp_report_bl
 	q = rtcp_build_hdr(b, RTCP_PT_RR, (uint8_t)n, 4 + RTCP_REPORT_BLOCK_LEN * n);
 	if (q == NULL)
 		return;
-	rtcp_wr32(q, ssrc);
+	wire_wr32(q, ssrc);
 	rtcp_build_blocks(q + 4, rb, n);
 }
 
@@ -822,7 +789,7 @@ rtcp_build_sdes_cname(struct rtcp_builder *b, uint32_t ssrc, const void *cname, 
 	q = rtcp_build_hdr(b, RTCP_PT_SDES, 1, (4 + 2 + len + 1 + 3) & ~(size_t)3);
 	if (q == NULL)
 		return;
-	rtcp_wr32(q, ssrc);
+	wire_wr32(q, ssrc);
 	q[4] = RTCP_SDES_CNAME;
 	q[5] = (uint8_t)len;
 	memcpy(q + 6, cname, len);
@@ -847,7 +814,7 @@ rtcp_build_bye(struct rtcp_builder *b, const uint32_t *ssrcs, unsigned n, const 
 	if (q == NULL)
 		return;
 	for (unsigned i = 0; i < n; i++)
-		rtcp_wr32(q + 4u * i, ssrcs[i]);
+		wire_wr32(q + 4u * i, ssrcs[i]);
 	if (reason != NULL) {
 		q[4u * n] = (uint8_t)reason_len;
 		if (reason_len != 0)
@@ -862,8 +829,8 @@ rtcp_build_pli(struct rtcp_builder *b, uint32_t sender_ssrc, uint32_t media_ssrc
 
 	if (q == NULL)
 		return;
-	rtcp_wr32(q, sender_ssrc);
-	rtcp_wr32(q + 4, media_ssrc);
+	wire_wr32(q, sender_ssrc);
+	wire_wr32(q + 4, media_ssrc);
 }
 
 void
@@ -880,10 +847,10 @@ rtcp_build_fir(
 	q = rtcp_build_hdr(b, RTCP_PT_PSFB, RTCP_PSFB_FIR, 8 + 8u * n);
 	if (q == NULL)
 		return;
-	rtcp_wr32(q, sender_ssrc);
-	rtcp_wr32(q + 4, 0); /* RFC 5104 §4.3.1.2: media source SSRC not used, 0 */
+	wire_wr32(q, sender_ssrc);
+	wire_wr32(q + 4, 0); /* RFC 5104 §4.3.1.2: media source SSRC not used, 0 */
 	for (unsigned i = 0; i < n; i++) {
-		rtcp_wr32(q + 8 + 8u * i, e[i].ssrc);
+		wire_wr32(q + 8 + 8u * i, e[i].ssrc);
 		q[8 + 8u * i + 4] = e[i].seq_nr; /* then 24 reserved zero bits */
 	}
 }
@@ -904,16 +871,16 @@ rtcp_nack_items(const uint16_t *seqs, size_t n, uint8_t *fci)
 			continue;
 		}
 		if (items > 0 && fci != NULL) {
-			rtcp_wr16(fci + 4 * (items - 1), pid);
-			rtcp_wr16(fci + 4 * (items - 1) + 2, blp);
+			wire_wr16(fci + 4 * (items - 1), pid);
+			wire_wr16(fci + 4 * (items - 1) + 2, blp);
 		}
 		items++;
 		pid = seqs[i];
 		blp = 0;
 	}
 	if (items > 0 && fci != NULL) {
-		rtcp_wr16(fci + 4 * (items - 1), pid);
-		rtcp_wr16(fci + 4 * (items - 1) + 2, blp);
+		wire_wr16(fci + 4 * (items - 1), pid);
+		wire_wr16(fci + 4 * (items - 1) + 2, blp);
 	}
 	return items;
 }
@@ -933,8 +900,8 @@ rtcp_build_nack(struct rtcp_builder *b, uint32_t sender_ssrc, uint32_t media_ssr
 	q = rtcp_build_hdr(b, RTCP_PT_RTPFB, RTCP_RTPFB_NACK, 8 + 4 * items);
 	if (q == NULL)
 		return;
-	rtcp_wr32(q, sender_ssrc);
-	rtcp_wr32(q + 4, media_ssrc);
+	wire_wr32(q, sender_ssrc);
+	wire_wr32(q + 4, media_ssrc);
 	rtcp_nack_items(seqs, n, q + 8);
 }
 
@@ -957,12 +924,12 @@ rtcp_build_remb(struct rtcp_builder *b, uint32_t sender_ssrc, uint64_t bitrate,
 	q = rtcp_build_hdr(b, RTCP_PT_PSFB, RTCP_PSFB_AFB, 8 + RTCP_REMB_FCI_HDR + 4u * n);
 	if (q == NULL)
 		return;
-	rtcp_wr32(q, sender_ssrc);
-	rtcp_wr32(q + 4, 0); /* draft-alvestrand-rmcat-remb-03 §2.2: media source SSRC 0 */
+	wire_wr32(q, sender_ssrc);
+	wire_wr32(q + 4, 0); /* draft-alvestrand-rmcat-remb-03 §2.2: media source SSRC 0 */
 	memcpy(q + 8, "REMB", 4);
-	rtcp_wr32(q + 12, (uint32_t)n << 24 | exp << 18 | mantissa);
+	wire_wr32(q + 12, (uint32_t)n << 24 | exp << 18 | mantissa);
 	for (unsigned i = 0; i < n; i++)
-		rtcp_wr32(q + 16 + 4u * i, ssrcs[i]);
+		wire_wr32(q + 16 + 4u * i, ssrcs[i]);
 }
 
 void
@@ -978,7 +945,7 @@ rtcp_build_pad(struct rtcp_builder *b, unsigned n)
 		return;
 	}
 	h = b->buf + b->last;
-	words = rtcp_rd16(h + 2) + 1u + n / 4;
+	words = wire_rd16(h + 2) + 1u + n / 4;
 	if (words > 65536u) {
 		b->err = RTCP_E_INVAL;
 		return;
@@ -991,7 +958,7 @@ rtcp_build_pad(struct rtcp_builder *b, unsigned n)
 	b->buf[b->len + n - 1] = (uint8_t)n;
 	b->len += n;
 	h[0] |= 0x20;
-	rtcp_wr16(h + 2, (uint16_t)(words - 1));
+	wire_wr16(h + 2, (uint16_t)(words - 1));
 	b->padded = 1;
 }
 

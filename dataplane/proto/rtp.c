@@ -3,34 +3,7 @@
 #include <string.h>
 
 #include "rtp.h"
-
-static inline uint16_t
-rtp_rd16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static inline uint32_t
-rtp_rd32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
-static inline void
-rtp_wr16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static inline void
-rtp_wr32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
-}
+#include "wire.h"
 
 /* Bounded reader: every untrusted length goes through rtp_rd_take(). off <= len always. */
 struct rtp_rd {
@@ -151,8 +124,8 @@ rtp_pkt_parse(struct rtp_pkt *p, const uint8_t *buf, size_t len)
 			goto fail;
 		}
 		p->flags |= RTP_F_EXT;
-		p->ext_profile = rtp_rd16(eh);
-		blk_len = 4u * rtp_rd16(eh + 2);
+		p->ext_profile = wire_rd16(eh);
+		blk_len = 4u * wire_rd16(eh + 2);
 		p->ext_off = (uint16_t)r.off;
 		blk = rtp_rd_take(&r, blk_len);
 		if (blk == NULL) {
@@ -203,9 +176,9 @@ rtp_pkt_parse(struct rtp_pkt *p, const uint8_t *buf, size_t len)
 	if (h[1] & 0x80)
 		p->flags |= RTP_F_MARKER;
 	p->pt = h[1] & 0x7f;
-	p->seq = rtp_rd16(h + 2);
-	p->ts = rtp_rd32(h + 4);
-	p->ssrc = rtp_rd32(h + 8);
+	p->seq = wire_rd16(h + 2);
+	p->ts = wire_rd32(h + 4);
+	p->ssrc = wire_rd32(h + 8);
 	p->payload_off = (uint16_t)r.off;
 	p->payload_len = (uint16_t)rest;
 	return RTP_OK;
@@ -219,7 +192,7 @@ rtp_pkt_csrc(const struct rtp_pkt *p, unsigned i)
 {
 	if (i >= p->cc)
 		return 0;
-	return rtp_rd32(p->buf + RTP_HDR_LEN + 4u * i);
+	return wire_rd32(p->buf + RTP_HDR_LEN + 4u * i);
 }
 
 int
@@ -304,7 +277,7 @@ rtp_ext_twcc_seq(const struct rtp_pkt *p, const struct rtp_ext *e, uint16_t *seq
 
 	if (d == NULL)
 		return RTP_E_INVAL;
-	*seq = rtp_rd16(d);
+	*seq = wire_rd16(d);
 	return RTP_OK;
 }
 
@@ -337,7 +310,7 @@ rtp_abs_send_time_to_us(uint32_t t24)
 void
 rtp_hdr_set_ssrc(uint8_t *buf, uint32_t ssrc)
 {
-	rtp_wr32(buf + 8, ssrc);
+	wire_wr32(buf + 8, ssrc);
 }
 
 void
@@ -355,13 +328,13 @@ rtp_hdr_set_marker(uint8_t *buf, int marker)
 void
 rtp_hdr_set_seq(uint8_t *buf, uint16_t seq)
 {
-	rtp_wr16(buf + 2, seq);
+	wire_wr16(buf + 2, seq);
 }
 
 void
 rtp_hdr_set_ts(uint8_t *buf, uint32_t ts)
 {
-	rtp_wr32(buf + 4, ts);
+	wire_wr32(buf + 4, ts);
 }
 
 int
@@ -434,9 +407,9 @@ rtp_build_begin(struct rtp_builder *b, uint8_t *buf, size_t cap, uint8_t pt, int
 	}
 	buf[0] = RTP_VERSION << 6;
 	buf[1] = (uint8_t)((marker ? 0x80 : 0) | pt);
-	rtp_wr16(buf + 2, seq);
-	rtp_wr32(buf + 4, ts);
-	rtp_wr32(buf + 8, ssrc);
+	wire_wr16(buf + 2, seq);
+	wire_wr32(buf + 4, ts);
+	wire_wr32(buf + 8, ssrc);
 	b->len = RTP_HDR_LEN;
 }
 
@@ -453,7 +426,7 @@ rtp_build_csrc(struct rtp_builder *b, uint32_t csrc)
 		b->err = RTP_E_NOSPACE;
 		return;
 	}
-	rtp_wr32(b->buf + b->len, csrc);
+	wire_wr32(b->buf + b->len, csrc);
 	b->len += 4;
 	b->buf[0]++;
 }
@@ -473,9 +446,9 @@ rtp_build_ext_begin(struct rtp_builder *b, int two_byte)
 	}
 	b->two_byte = two_byte != 0;
 	b->ext_hdr = b->len;
-	rtp_wr16(
+	wire_wr16(
 	        b->buf + b->len, b->two_byte ? RTP_EXT_PROFILE_TWO_BYTE : RTP_EXT_PROFILE_ONE_BYTE);
-	rtp_wr16(b->buf + b->len + 2, 0);
+	wire_wr16(b->buf + b->len + 2, 0);
 	b->len += RTP_EXT_HDR_LEN;
 	b->buf[0] |= 0x10;
 }
@@ -529,7 +502,7 @@ rtp_build_end(struct rtp_builder *b)
 			b->buf[b->len++] = 0; /* RFC 8285 §4.1: padding bytes */
 			data++;
 		}
-		rtp_wr16(b->buf + b->ext_hdr + 2, (uint16_t)(data / 4));
+		wire_wr16(b->buf + b->ext_hdr + 2, (uint16_t)(data / 4));
 	}
 	if (b->len > UINT16_MAX) {
 		b->err = RTP_E_NOSPACE;

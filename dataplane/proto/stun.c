@@ -9,43 +9,16 @@
 
 #include "crc32.h"
 #include "stun.h"
+#include "wire.h"
 
 #define STUN_USERNAME_MAX 513 /* §14.3: less than 513 bytes */
 #define STUN_TEXT_MAX 763     /* §14.8, §14.14: fewer than 128 characters, <= 763 bytes */
 
-static inline uint16_t
-rd16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static inline uint32_t
-rd32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
-static inline void
-wr16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static inline void
-wr32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
-}
-
 int
 stun_is_stun(const uint8_t *buf, size_t len)
 {
-	return len >= STUN_HDR_LEN && (buf[0] & 0xc0) == 0 && rd32(buf + 4) == STUN_MAGIC_COOKIE &&
-			(rd16(buf + 2) & 3) == 0 && (size_t)rd16(buf + 2) + STUN_HDR_LEN == len;
+	return len >= STUN_HDR_LEN && (buf[0] & 0xc0) == 0 && wire_rd32(buf + 4) == STUN_MAGIC_COOKIE &&
+			(wire_rd16(buf + 2) & 3) == 0 && (size_t)wire_rd16(buf + 2) + STUN_HDR_LEN == len;
 }
 
 /* §14.2 (XOR-MAPPED-ADDRESS): family 0x01/0x02, port and address XORed with cookie/txid. */
@@ -56,7 +29,7 @@ parse_xor_addr(const uint8_t *v, uint16_t alen, const uint8_t *hdr, struct stun_
 
 	if (alen < 4)
 		return -1;
-	xport = rd16(v + 2) ^ (uint16_t)(STUN_MAGIC_COOKIE >> 16);
+	xport = wire_rd16(v + 2) ^ (uint16_t)(STUN_MAGIC_COOKIE >> 16);
 	if (v[1] == 0x01 && alen == 8) {
 		a->family = 4;
 		for (int i = 0; i < 4; i++)
@@ -97,7 +70,7 @@ parse_attr(struct stun_msg *m, uint16_t type, const uint8_t *v, uint16_t alen)
 		if (alen != 4)
 			return STUN_E_ATTR;
 		if (!(m->flags & STUN_F_PRIORITY))
-			m->priority = rd32(v);
+			m->priority = wire_rd32(v);
 		m->flags |= STUN_F_PRIORITY;
 		return 0;
 	case STUN_ATTR_USE_CANDIDATE:
@@ -110,7 +83,7 @@ parse_attr(struct stun_msg *m, uint16_t type, const uint8_t *v, uint16_t alen)
 		if (alen != 8)
 			return STUN_E_ATTR;
 		if (!(m->flags & (STUN_F_ICE_CONTROLLING | STUN_F_ICE_CONTROLLED)))
-			m->tiebreaker = (uint64_t)rd32(v) << 32 | rd32(v + 4);
+			m->tiebreaker = (uint64_t)wire_rd32(v) << 32 | wire_rd32(v + 4);
 		m->flags |= type == STUN_ATTR_ICE_CONTROLLING ? STUN_F_ICE_CONTROLLING
 							      : STUN_F_ICE_CONTROLLED;
 		return 0;
@@ -166,15 +139,15 @@ stun_msg_parse(struct stun_msg *m, const uint8_t *buf, size_t len)
 	memset(m, 0, sizeof(*m));
 	if (len < STUN_HDR_LEN)
 		return STUN_E_SHORT;
-	if ((buf[0] & 0xc0) != 0 || rd32(buf + 4) != STUN_MAGIC_COOKIE)
+	if ((buf[0] & 0xc0) != 0 || wire_rd32(buf + 4) != STUN_MAGIC_COOKIE)
 		return STUN_E_NOT_STUN;
-	mlen = rd16(buf + 2);
+	mlen = wire_rd16(buf + 2);
 	if ((mlen & 3) != 0 || (size_t)mlen + STUN_HDR_LEN != len)
 		return STUN_E_LENGTH; /* §6.3: the message fills the datagram */
 
 	m->buf = buf;
 	m->len = (uint16_t)len;
-	type = rd16(buf);
+	type = wire_rd16(buf);
 	/* §5: M11..M7 C1 M6..M4 C0 M3..M0 */
 	m->method = (uint16_t)((type & 0x000f) | ((type & 0x00e0) >> 1) | ((type & 0x3e00) >> 2));
 	m->cls = (uint8_t)(((type >> 4) & 1) | ((type >> 7) & 2));
@@ -188,8 +161,8 @@ stun_msg_parse(struct stun_msg *m, const uint8_t *buf, size_t len)
 			rc = STUN_E_ATTR;
 			goto fail;
 		}
-		at = rd16(buf + off);
-		alen = rd16(buf + off + 2);
+		at = wire_rd16(buf + off);
+		alen = wire_rd16(buf + off + 2);
 		padded = ((size_t)alen + 3) & ~(size_t)3;
 		if (padded > len - off - 4) {
 			rc = STUN_E_ATTR;
@@ -206,7 +179,7 @@ stun_msg_parse(struct stun_msg *m, const uint8_t *buf, size_t len)
 				goto fail;
 			}
 			want = crc32_ieee(0, buf, off) ^ STUN_FINGERPRINT_XOR;
-			if (rd32(buf + off + 4) != want) {
+			if (wire_rd32(buf + off + 4) != want) {
 				rc = STUN_E_FINGERPRINT;
 				goto fail;
 			}
@@ -288,7 +261,7 @@ stun_msg_check_integrity(const struct stun_msg *m, const struct stun_hmac_key *k
 		return STUN_E_INTEGRITY;
 	/* §14.5: the length field counts up to and including MESSAGE-INTEGRITY */
 	memcpy(hdr, m->buf, STUN_HDR_LEN);
-	wr16(hdr + 2, (uint16_t)(m->mi_off + 4 + STUN_MI_LEN - STUN_HDR_LEN));
+	wire_wr16(hdr + 2, (uint16_t)(m->mi_off + 4 + STUN_MI_LEN - STUN_HDR_LEN));
 	stun_hmac_sha1(k, hdr, m->buf + STUN_HDR_LEN, m->mi_off - STUN_HDR_LEN, mac);
 	return CRYPTO_memcmp(mac, m->buf + m->mi_off + 4, STUN_MI_LEN) == 0 ? STUN_OK
 									    : STUN_E_INTEGRITY;
@@ -308,7 +281,7 @@ stun_msg_check_integrity_sha256(const struct stun_msg *m, const void *key, size_
 	if (copy == NULL)
 		return STUN_E_INTEGRITY;
 	memcpy(copy, m->buf, m->mi256_off);
-	wr16(copy + 2, (uint16_t)(m->mi256_off + 4 + m->mi256_len - STUN_HDR_LEN));
+	wire_wr16(copy + 2, (uint16_t)(m->mi256_off + 4 + m->mi256_len - STUN_HDR_LEN));
 	ok = HMAC(EVP_sha256(), key, (int)key_len, copy, m->mi256_off, mac, &mac_len) != NULL &&
 			CRYPTO_memcmp(mac, m->buf + m->mi256_off + 4, m->mi256_len) == 0;
 	OPENSSL_free(copy);
@@ -331,9 +304,9 @@ stun_build_begin(struct stun_builder *b, uint8_t *buf, size_t cap, uint16_t meth
 	}
 	type = (uint16_t)((method & 0x000f) | ((method & 0x0070) << 1) | ((method & 0x0f80) << 2) |
 			((cls & 1) << 4) | ((cls & 2) << 7));
-	wr16(buf, type);
-	wr16(buf + 2, 0);
-	wr32(buf + 4, STUN_MAGIC_COOKIE);
+	wire_wr16(buf, type);
+	wire_wr16(buf + 2, 0);
+	wire_wr32(buf + 4, STUN_MAGIC_COOKIE);
 	memcpy(buf + 8, txid, STUN_TXID_LEN);
 	b->len = STUN_HDR_LEN;
 }
@@ -352,11 +325,11 @@ stun_build_reserve(struct stun_builder *b, uint16_t type, uint16_t alen)
 		return NULL;
 	}
 	p = b->buf + b->len;
-	wr16(p, type);
-	wr16(p + 2, alen);
+	wire_wr16(p, type);
+	wire_wr16(p + 2, alen);
 	memset(p + 4 + alen, 0, padded - alen);
 	b->len += 4 + padded;
-	wr16(b->buf + 2, (uint16_t)(b->len - STUN_HDR_LEN));
+	wire_wr16(b->buf + 2, (uint16_t)(b->len - STUN_HDR_LEN));
 	return p + 4;
 }
 
@@ -375,7 +348,7 @@ stun_build_u32(struct stun_builder *b, uint16_t type, uint32_t v)
 	uint8_t *p = stun_build_reserve(b, type, 4);
 
 	if (p != NULL)
-		wr32(p, v);
+		wire_wr32(p, v);
 }
 
 void
@@ -384,8 +357,8 @@ stun_build_u64(struct stun_builder *b, uint16_t type, uint64_t v)
 	uint8_t *p = stun_build_reserve(b, type, 8);
 
 	if (p != NULL) {
-		wr32(p, (uint32_t)(v >> 32));
-		wr32(p + 4, (uint32_t)v);
+		wire_wr32(p, (uint32_t)(v >> 32));
+		wire_wr32(p + 4, (uint32_t)v);
 	}
 }
 
@@ -405,7 +378,7 @@ stun_build_xor_addr(struct stun_builder *b, uint16_t type, const struct stun_add
 		return;
 	p[0] = 0;
 	p[1] = a->family == 6 ? 0x02 : 0x01;
-	wr16(p + 2, a->port ^ (uint16_t)(STUN_MAGIC_COOKIE >> 16));
+	wire_wr16(p + 2, a->port ^ (uint16_t)(STUN_MAGIC_COOKIE >> 16));
 	for (int i = 0; i < alen - 4; i++)
 		p[4 + i] = a->addr[i] ^ b->buf[4 + i];
 }
@@ -436,7 +409,7 @@ stun_build_unknown(struct stun_builder *b, const uint16_t *types, uint16_t n)
 	uint8_t *p = stun_build_reserve(b, STUN_ATTR_UNKNOWN_ATTRIBUTES, (uint16_t)(2 * n));
 
 	for (uint16_t i = 0; p != NULL && i < n; i++)
-		wr16(p + 2 * i, types[i]);
+		wire_wr16(p + 2 * i, types[i]);
 }
 
 void
@@ -460,7 +433,7 @@ stun_build_fingerprint(struct stun_builder *b)
 	uint8_t *p = stun_build_reserve(b, STUN_ATTR_FINGERPRINT, 4);
 
 	if (p != NULL)
-		wr32(p, crc32_ieee(0, b->buf, before) ^ STUN_FINGERPRINT_XOR);
+		wire_wr32(p, crc32_ieee(0, b->buf, before) ^ STUN_FINGERPRINT_XOR);
 }
 
 int

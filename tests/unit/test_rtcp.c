@@ -25,35 +25,9 @@
 
 #include <cmocka.h>
 
+#include "vectors.h"
+
 #include "rtcp.h"
-
-static size_t
-load_vector(const char *stem, uint8_t *buf, size_t cap)
-{
-	const char *dir = getenv("RTC_VECTORS");
-	char path[512];
-	FILE *f;
-	size_t n;
-
-	snprintf(path, sizeof(path), "%s/rtp_rtcp/%s.bin", dir ? dir : "tests/vectors", stem);
-	f = fopen(path, "rb");
-	if (f == NULL)
-		fail_msg("cannot open %s (set RTC_VECTORS)", path);
-	n = fread(buf, 1, cap, f);
-	fclose(f);
-	return n;
-}
-
-static int
-is_zero(const void *p, size_t n)
-{
-	const uint8_t *b = p;
-
-	for (size_t i = 0; i < n; i++)
-		if (b[i] != 0)
-			return 0;
-	return 1;
-}
 
 /*
  * Walk an exact-size heap copy (ASan sees any read past it). Returns the
@@ -76,7 +50,7 @@ walk_copy(const uint8_t *buf, size_t len)
 		n++;
 	}
 	if (rc < 0) {
-		assert_true(is_zero(&p, sizeof(p)));
+		assert_true(bytes_all_zero(&p, sizeof(p)));
 		assert_int_equal(rtcp_iter_next(&it, &p), rc); /* sticky */
 	}
 	free(copy);
@@ -100,7 +74,7 @@ test_rtcp_aiortc_sr(void **state)
 {
 	(void)state;
 	uint8_t buf[64];
-	size_t n = load_vector("aiortc_rtcp_sr", buf, sizeof(buf));
+	size_t n = vector_load("rtp_rtcp", "aiortc_rtcp_sr", buf, sizeof(buf));
 	struct rtcp_pkt p;
 	struct rtcp_sr sr;
 	struct rtcp_rr rr;
@@ -127,10 +101,10 @@ test_rtcp_aiortc_sr(void **state)
 	assert_int_equal(rb.lsr, 0);
 	assert_int_equal(rb.dlsr, 0);
 	assert_int_equal(rtcp_report_block_get(sr.blocks, sr.rc, 1, &rb), RTCP_E_INVAL);
-	assert_true(is_zero(&rb, sizeof(rb)));
+	assert_true(bytes_all_zero(&rb, sizeof(rb)));
 	/* the wrong view */
 	assert_int_equal(rtcp_rr_parse(&p, &rr), RTCP_E_TYPE);
-	assert_true(is_zero(&rr, sizeof(rr)));
+	assert_true(bytes_all_zero(&rr, sizeof(rr)));
 	assert_int_equal(rtcp_compound_check(buf, n, 0, NULL), RTCP_OK);
 }
 
@@ -139,7 +113,7 @@ test_rtcp_aiortc_rr(void **state)
 {
 	(void)state;
 	uint8_t buf[64];
-	size_t n = load_vector("aiortc_rtcp_rr", buf, sizeof(buf));
+	size_t n = vector_load("rtp_rtcp", "aiortc_rtcp_rr", buf, sizeof(buf));
 	struct rtcp_pkt p;
 	struct rtcp_rr rr;
 	struct rtcp_report_block rb;
@@ -174,8 +148,8 @@ test_rtcp_aiortc_sdes(void **state)
 {
 	(void)state;
 	uint8_t buf[128];
-	size_t n_sr = load_vector("aiortc_rtcp_sr", buf, sizeof(buf));
-	size_t n = n_sr + load_vector("aiortc_rtcp_sdes", buf + n_sr, sizeof(buf) - n_sr);
+	size_t n_sr = vector_load("rtp_rtcp", "aiortc_rtcp_sr", buf, sizeof(buf));
+	size_t n = n_sr + vector_load("rtp_rtcp", "aiortc_rtcp_sdes", buf + n_sr, sizeof(buf) - n_sr);
 	struct rtcp_iter it;
 	struct rtcp_pkt p;
 	struct rtcp_sdes_iter si;
@@ -219,7 +193,7 @@ test_rtcp_aiortc_bye(void **state)
 {
 	(void)state;
 	uint8_t buf[64];
-	size_t n = load_vector("aiortc_rtcp_bye", buf, sizeof(buf));
+	size_t n = vector_load("rtp_rtcp", "aiortc_rtcp_bye", buf, sizeof(buf));
 	struct rtcp_pkt p;
 	struct rtcp_bye bye;
 
@@ -230,12 +204,12 @@ test_rtcp_aiortc_bye(void **state)
 	assert_int_equal(rtcp_bye_ssrc(&bye, 1), 0);
 	assert_null(bye.reason);
 
-	n = load_vector("aiortc_rtcp_bye_no_sources", buf, sizeof(buf));
+	n = vector_load("rtp_rtcp", "aiortc_rtcp_bye_no_sources", buf, sizeof(buf));
 	one_packet(buf, n, &p);
 	assert_int_equal(rtcp_bye_parse(&p, &bye), RTCP_OK);
 	assert_int_equal(bye.sc, 0);
 
-	n = load_vector("aiortc_rtcp_bye_padding", buf, sizeof(buf));
+	n = vector_load("rtp_rtcp", "aiortc_rtcp_bye_padding", buf, sizeof(buf));
 	one_packet(buf, n, &p);
 	assert_int_equal(p.padding, 1);
 	assert_int_equal(p.pad_len, 4);
@@ -255,7 +229,7 @@ test_rtcp_aiortc_feedback(void **state)
 {
 	(void)state;
 	uint8_t buf[64];
-	size_t n = load_vector("aiortc_rtcp_psfb_pli", buf, sizeof(buf));
+	size_t n = vector_load("rtp_rtcp", "aiortc_rtcp_psfb_pli", buf, sizeof(buf));
 	struct rtcp_pkt p;
 	struct rtcp_fb fb;
 	uint16_t seqs[64], pid, blp;
@@ -272,7 +246,7 @@ test_rtcp_aiortc_feedback(void **state)
 	assert_int_equal(rtcp_nack_count(&fb), 0);
 	assert_int_equal(rtcp_fir_count(&fb), 0);
 
-	n = load_vector("aiortc_rtcp_rtpfb", buf, sizeof(buf));
+	n = vector_load("rtp_rtcp", "aiortc_rtcp_rtpfb", buf, sizeof(buf));
 	one_packet(buf, n, &p);
 	assert_int_equal(rtcp_fb_parse(&p, &fb), RTCP_OK);
 	assert_int_equal(fb.pt, RTCP_PT_RTPFB);
@@ -331,7 +305,7 @@ test_rtcp_aiortc_invalid(void **state)
 	uint8_t buf[64];
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		size_t n = load_vector(bad[i].name, buf, sizeof(buf));
+		size_t n = vector_load("rtp_rtcp", bad[i].name, buf, sizeof(buf));
 		if (walk_copy(buf, n) != bad[i].err)
 			fail_msg("%s: %d, want %d", bad[i].name, walk_copy(buf, n), bad[i].err);
 		assert_int_equal(rtcp_compound_check(buf, n, 1, NULL), bad[i].err);
@@ -351,7 +325,7 @@ test_rtcp_every_vector_every_truncation(void **state)
 	uint8_t buf[64];
 
 	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
-		size_t n = load_vector(all[i], buf, sizeof(buf));
+		size_t n = vector_load("rtp_rtcp", all[i], buf, sizeof(buf));
 		/* each holds one packet: no strict prefix of it is a valid compound */
 		for (size_t len = 1; len < n; len++)
 			assert_true(walk_copy(buf, len) < 0);
@@ -690,8 +664,8 @@ test_rtcp_padding_rules(void **state)
 {
 	(void)state;
 	uint8_t buf[128];
-	size_t n_sr = load_vector("aiortc_rtcp_sr", buf, sizeof(buf));
-	size_t n = n_sr + load_vector("aiortc_rtcp_bye_padding", buf + n_sr, sizeof(buf) - n_sr);
+	size_t n_sr = vector_load("rtp_rtcp", "aiortc_rtcp_sr", buf, sizeof(buf));
+	size_t n = n_sr + vector_load("rtp_rtcp", "aiortc_rtcp_bye_padding", buf + n_sr, sizeof(buf) - n_sr);
 	struct rtcp_iter it;
 	struct rtcp_pkt p;
 
@@ -699,12 +673,12 @@ test_rtcp_padding_rules(void **state)
 	assert_int_equal(walk_copy(buf, n), 2);
 	/* §6.4.1: padding only on the last packet */
 	memcpy(buf, buf + n_sr, 8);
-	load_vector("aiortc_rtcp_sr", buf + 8, sizeof(buf) - 8);
+	vector_load("rtp_rtcp", "aiortc_rtcp_sr", buf + 8, sizeof(buf) - 8);
 	assert_int_equal(walk_copy(buf, 8 + n_sr), RTCP_E_PADDING);
 	rtcp_iter_init(&it, buf, 8 + n_sr);
 	assert_int_equal(rtcp_iter_next(&it, &p), RTCP_E_PADDING);
 	/* a padding count that is not a multiple of 4 leaves an odd body (libwebrtc TWCC) */
-	n = load_vector("aiortc_rtcp_rr", buf, sizeof(buf));
+	n = vector_load("rtp_rtcp", "aiortc_rtcp_rr", buf, sizeof(buf));
 	memcpy(buf + n, "\0\0\0\x03", 4);
 	buf[0] |= 0x20;
 	buf[3] = 8;
@@ -713,7 +687,7 @@ test_rtcp_padding_rules(void **state)
 	assert_int_equal(p.pad_len, 3);
 	/* unknown types are skipped by their length */
 	memcpy(buf, "\x80\xcf\x00\x01\x01\x02\x03\x04", 8); /* XR 207 */
-	n = load_vector("aiortc_rtcp_rr", buf + 8, sizeof(buf) - 8);
+	n = vector_load("rtp_rtcp", "aiortc_rtcp_rr", buf + 8, sizeof(buf) - 8);
 	assert_int_equal(walk_copy(buf, 8 + n), 2);
 	assert_int_equal(rtcp_compound_check(buf, 8 + n, 0, NULL), RTCP_E_COMPOUND);
 	assert_string_equal(rtcp_strerror(RTCP_E_PADDING), "bad padding");
@@ -733,33 +707,33 @@ test_rtcp_build_matches_aiortc(void **state)
 	struct rtcp_report_block rb = {.ssrc = 2398654957u, .ext_high_seq = 246, .jitter = 127};
 	uint32_t bye_ssrc = 2924645187u;
 
-	n = load_vector("aiortc_rtcp_sr", want, sizeof(want));
+	n = vector_load("rtp_rtcp", "aiortc_rtcp_sr", want, sizeof(want));
 	rtcp_build_begin(&b, buf, sizeof(buf));
 	rtcp_build_sr(&b, 1831097322u, (uint64_t)3729147739u << 32 | 354025564u, 1722342718u, 269,
 	        13557, &rb, 1);
 	assert_int_equal(rtcp_build_end(&b), n);
 	assert_memory_equal(buf, want, n);
 
-	n = load_vector("aiortc_rtcp_rr", want, sizeof(want));
+	n = vector_load("rtp_rtcp", "aiortc_rtcp_rr", want, sizeof(want));
 	rb = (struct rtcp_report_block){.ssrc = 1200895919u, .ext_high_seq = 630, .jitter = 1906};
 	rtcp_build_begin(&b, buf, sizeof(buf));
 	rtcp_build_rr(&b, 817267719u, &rb, 1);
 	assert_int_equal(rtcp_build_end(&b), n);
 	assert_memory_equal(buf, want, n);
 
-	n = load_vector("aiortc_rtcp_sdes", want, sizeof(want));
+	n = vector_load("rtp_rtcp", "aiortc_rtcp_sdes", want, sizeof(want));
 	rtcp_build_begin(&b, buf, sizeof(buf));
 	rtcp_build_sdes_cname(&b, 0x6d2453eau, "{63f459ea-41fe-4474-9d33-9707c9ee79d1}", 38);
 	assert_int_equal(rtcp_build_end(&b), n);
 	assert_memory_equal(buf, want, n);
 
-	n = load_vector("aiortc_rtcp_bye", want, sizeof(want));
+	n = vector_load("rtp_rtcp", "aiortc_rtcp_bye", want, sizeof(want));
 	rtcp_build_begin(&b, buf, sizeof(buf));
 	rtcp_build_bye(&b, &bye_ssrc, 1, NULL, 0);
 	assert_int_equal(rtcp_build_end(&b), n);
 	assert_memory_equal(buf, want, n);
 
-	n = load_vector("aiortc_rtcp_bye_padding", want, sizeof(want));
+	n = vector_load("rtp_rtcp", "aiortc_rtcp_bye_padding", want, sizeof(want));
 	rtcp_build_begin(&b, buf, sizeof(buf));
 	rtcp_build_bye(&b, NULL, 0, NULL, 0);
 	rtcp_build_pad(&b, 4);
@@ -768,13 +742,13 @@ test_rtcp_build_matches_aiortc(void **state)
 	assert_memory_equal(buf, want, 4);
 	assert_int_equal(buf[n - 1], want[n - 1]);
 
-	n = load_vector("aiortc_rtcp_psfb_pli", want, sizeof(want));
+	n = vector_load("rtp_rtcp", "aiortc_rtcp_psfb_pli", want, sizeof(want));
 	rtcp_build_begin(&b, buf, sizeof(buf));
 	rtcp_build_pli(&b, 1414554213u, 587284409u);
 	assert_int_equal(rtcp_build_end(&b), n);
 	assert_memory_equal(buf, want, n);
 
-	n = load_vector("aiortc_rtcp_rtpfb", want, sizeof(want));
+	n = vector_load("rtp_rtcp", "aiortc_rtcp_rtpfb", want, sizeof(want));
 	rtcp_build_begin(&b, buf, sizeof(buf));
 	rtcp_build_nack(&b, 2336520123u, 4145934052u, lost, sizeof(lost) / sizeof(lost[0]));
 	assert_int_equal(rtcp_build_end(&b), n);

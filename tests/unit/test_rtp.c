@@ -20,35 +20,9 @@
 
 #include <cmocka.h>
 
+#include "vectors.h"
+
 #include "rtp.h"
-
-static size_t
-load_vector(const char *stem, uint8_t *buf, size_t cap)
-{
-	const char *dir = getenv("RTC_VECTORS");
-	char path[512];
-	FILE *f;
-	size_t n;
-
-	snprintf(path, sizeof(path), "%s/rtp_rtcp/%s.bin", dir ? dir : "tests/vectors", stem);
-	f = fopen(path, "rb");
-	if (f == NULL)
-		fail_msg("cannot open %s (set RTC_VECTORS)", path);
-	n = fread(buf, 1, cap, f);
-	fclose(f);
-	return n;
-}
-
-static int
-is_zero(const void *p, size_t n)
-{
-	const uint8_t *b = p;
-
-	for (size_t i = 0; i < n; i++)
-		if (b[i] != 0)
-			return 0;
-	return 1;
-}
 
 /* Parse an exact-size heap copy (so ASan sees a read past the end); the result. */
 static int
@@ -61,7 +35,7 @@ parse_copy(struct rtp_pkt *p, const uint8_t *buf, size_t len)
 	memcpy(copy, buf, len);
 	rc = rtp_pkt_parse(p, copy, len);
 	if (rc != RTP_OK)
-		assert_true(is_zero(p, sizeof(*p))); /* never half-filled */
+		assert_true(bytes_all_zero(p, sizeof(*p))); /* never half-filled */
 	free(copy);
 	p->buf = NULL; /* the copy is gone */
 	return rc;
@@ -72,7 +46,7 @@ test_rtp_aiortc_plain(void **state)
 {
 	(void)state;
 	uint8_t buf[256];
-	size_t n = load_vector("aiortc_rtp", buf, sizeof(buf));
+	size_t n = vector_load("rtp_rtcp", "aiortc_rtp", buf, sizeof(buf));
 	struct rtp_pkt p;
 
 	assert_int_equal(n, 172);
@@ -96,7 +70,7 @@ test_rtp_aiortc_csrc(void **state)
 {
 	(void)state;
 	uint8_t buf[256];
-	size_t n = load_vector("aiortc_rtp_with_csrc", buf, sizeof(buf));
+	size_t n = vector_load("rtp_rtcp", "aiortc_rtp_with_csrc", buf, sizeof(buf));
 	struct rtp_pkt p;
 
 	assert_int_equal(rtp_pkt_parse(&p, buf, n), RTP_OK);
@@ -125,7 +99,7 @@ test_rtp_aiortc_sdes_mid(void **state)
 {
 	(void)state;
 	uint8_t buf[256];
-	size_t n = load_vector("aiortc_rtp_with_sdes_mid", buf, sizeof(buf));
+	size_t n = vector_load("rtp_rtcp", "aiortc_rtp_with_sdes_mid", buf, sizeof(buf));
 	struct rtp_pkt p;
 	struct rtp_ext e;
 	const uint8_t *mid;
@@ -154,7 +128,7 @@ test_rtp_aiortc_sdes_mid(void **state)
 	assert_int_equal(mid_len, 1);
 	assert_memory_equal(mid, "0", 1);
 	assert_int_equal(rtp_pkt_ext_find(&p, 1, &e), RTP_E_NOT_FOUND);
-	assert_true(is_zero(&e, sizeof(e)));
+	assert_true(bytes_all_zero(&e, sizeof(e)));
 	assert_int_equal(rtp_pkt_ext_find(&p, 0, &e), RTP_E_NOT_FOUND);
 
 	/* the extension header and its block cut short */
@@ -167,7 +141,7 @@ test_rtp_aiortc_dtmf(void **state)
 {
 	(void)state;
 	uint8_t buf[64];
-	size_t n = load_vector("aiortc_rtp_dtmf", buf, sizeof(buf));
+	size_t n = vector_load("rtp_rtcp", "aiortc_rtp_dtmf", buf, sizeof(buf));
 	struct rtp_pkt p;
 	const uint8_t *ev;
 
@@ -191,7 +165,7 @@ test_rtp_aiortc_only_padding(void **state)
 {
 	(void)state;
 	uint8_t buf[512];
-	size_t n = load_vector("aiortc_rtp_only_padding", buf, sizeof(buf));
+	size_t n = vector_load("rtp_rtcp", "aiortc_rtp_only_padding", buf, sizeof(buf));
 	struct rtp_pkt p;
 
 	assert_int_equal(rtp_pkt_parse(&p, buf, n), RTP_OK);
@@ -221,7 +195,7 @@ test_rtp_aiortc_only_padding_ext(void **state)
 {
 	(void)state;
 	uint8_t buf[512];
-	size_t n = load_vector("aiortc_rtp_only_padding_with_header_extensions", buf, sizeof(buf));
+	size_t n = vector_load("rtp_rtcp", "aiortc_rtp_only_padding_with_header_extensions", buf, sizeof(buf));
 	struct rtp_pkt p;
 	struct rtp_ext e;
 	uint32_t t24;
@@ -249,7 +223,7 @@ test_rtp_derived_negatives(void **state)
 {
 	(void)state;
 	uint8_t orig[512], buf[512];
-	size_t n = load_vector("aiortc_rtp_only_padding", orig, sizeof(orig));
+	size_t n = vector_load("rtp_rtcp", "aiortc_rtp_only_padding", orig, sizeof(orig));
 	struct rtp_pkt p;
 
 	/* README: padding count 0, or larger than the payload */
@@ -265,12 +239,12 @@ test_rtp_derived_negatives(void **state)
 	assert_int_equal(p.payload_len, 223);
 
 	/* padding may not eat the extension block */
-	n = load_vector("aiortc_rtp_only_padding_with_header_extensions", buf, sizeof(buf));
+	n = vector_load("rtp_rtcp", "aiortc_rtp_only_padding_with_header_extensions", buf, sizeof(buf));
 	buf[n - 1] = 225;
 	assert_int_equal(parse_copy(&p, buf, n), RTP_E_PADDING);
 
 	/* P set on a bare header: no room for the count */
-	n = load_vector("aiortc_rtp", buf, sizeof(buf));
+	n = vector_load("rtp_rtcp", "aiortc_rtp", buf, sizeof(buf));
 	buf[0] |= 0x20;
 	assert_int_equal(parse_copy(&p, buf, 12), RTP_E_PADDING);
 
@@ -278,7 +252,7 @@ test_rtp_derived_negatives(void **state)
 	for (uint8_t v = 0; v < 4; v++) {
 		if (v == 2)
 			continue;
-		n = load_vector("aiortc_rtp", buf, sizeof(buf));
+		n = vector_load("rtp_rtcp", "aiortc_rtp", buf, sizeof(buf));
 		buf[0] = (uint8_t)(v << 6 | (buf[0] & 0x3f));
 		assert_int_equal(parse_copy(&p, buf, n), RTP_E_VERSION);
 	}
@@ -542,7 +516,7 @@ test_rtp_header_rewrite(void **state)
 {
 	(void)state;
 	uint8_t buf[256];
-	size_t n = load_vector("aiortc_rtp_with_sdes_mid", buf, sizeof(buf));
+	size_t n = vector_load("rtp_rtcp", "aiortc_rtp_with_sdes_mid", buf, sizeof(buf));
 	struct rtp_pkt p;
 
 	rtp_hdr_set_ssrc(buf, 0x01020304);
@@ -754,7 +728,7 @@ test_rtp_every_vector_every_truncation(void **state)
 	struct rtp_pkt p;
 
 	for (size_t i = 0; i < sizeof(valid) / sizeof(valid[0]); i++) {
-		size_t n = load_vector(valid[i], buf, sizeof(buf));
+		size_t n = vector_load("rtp_rtcp", valid[i], buf, sizeof(buf));
 		assert_int_equal(parse_copy(&p, buf, n), RTP_OK);
 		for (size_t len = 0; len < n; len++) {
 			int rc = parse_copy(&p, buf, len);

@@ -12,6 +12,8 @@
 #include <string.h>
 
 #include <cmocka.h>
+
+#include "vectors.h"
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <zlib.h>
@@ -20,29 +22,12 @@
 
 static const char *const pwd_5769 = "VOkJxbRl1RmTxUk/WvJxBt";
 
-static size_t
-load_vector(const char *stem, uint8_t *buf, size_t cap)
-{
-	const char *dir = getenv("RTC_VECTORS");
-	char path[512];
-	FILE *f;
-	size_t n;
-
-	snprintf(path, sizeof(path), "%s/stun/%s.bin", dir ? dir : "tests/vectors", stem);
-	f = fopen(path, "rb");
-	if (f == NULL)
-		fail_msg("cannot open %s (set RTC_VECTORS)", path);
-	n = fread(buf, 1, cap, f);
-	fclose(f);
-	return n;
-}
-
 static void
 test_rfc5769_request(void **state)
 {
 	(void)state;
 	uint8_t buf[256];
-	size_t n = load_vector("rfc5769_2.1_sample_request", buf, sizeof(buf));
+	size_t n = vector_load("stun", "rfc5769_2.1_sample_request", buf, sizeof(buf));
 	static const uint8_t txid[12] = {0xb7, 0xe7, 0xa7, 0x01, 0xbc, 0x34, 0xd6, 0x86, 0xfa, 0x87,
 			0xdf, 0xae};
 	struct stun_msg m;
@@ -76,7 +61,7 @@ test_rfc5769_ipv4_response(void **state)
 {
 	(void)state;
 	uint8_t buf[256];
-	size_t n = load_vector("rfc5769_2.2_sample_ipv4_response", buf, sizeof(buf));
+	size_t n = vector_load("stun", "rfc5769_2.2_sample_ipv4_response", buf, sizeof(buf));
 	struct stun_msg m;
 	struct stun_hmac_key k;
 	static const uint8_t addr[4] = {192, 0, 2, 1};
@@ -97,7 +82,7 @@ test_rfc5769_ipv6_response(void **state)
 {
 	(void)state;
 	uint8_t buf[256];
-	size_t n = load_vector("rfc5769_2.3_sample_ipv6_response", buf, sizeof(buf));
+	size_t n = vector_load("stun", "rfc5769_2.3_sample_ipv6_response", buf, sizeof(buf));
 	struct stun_msg m;
 	struct stun_hmac_key k;
 	static const uint8_t addr[16] = {0x20, 0x01, 0x0d, 0xb8, 0x12, 0x34, 0x56, 0x78, 0x00, 0x11,
@@ -116,7 +101,7 @@ test_rfc5769_long_term(void **state)
 {
 	(void)state;
 	uint8_t buf[256];
-	size_t n = load_vector("rfc5769_2.4_sample_request_long_term_auth", buf, sizeof(buf));
+	size_t n = vector_load("stun", "rfc5769_2.4_sample_request_long_term_auth", buf, sizeof(buf));
 	/* MD5("マトリックス:example.org:TheMatrIX"), params.txt */
 	static const uint8_t key[16] = {0xe8, 0xca, 0x7a, 0xd5, 0x9d, 0x5e, 0xb0, 0x51, 0x8e, 0x31,
 			0x29, 0x11, 0xd2, 0xda, 0xb2, 0xa9};
@@ -138,7 +123,7 @@ test_rfc8489_sha256(void **state)
 {
 	(void)state;
 	uint8_t buf[512];
-	size_t n = load_vector("rfc8489_B.1_request_sha256_userhash_errata6268", buf, sizeof(buf));
+	size_t n = vector_load("stun", "rfc8489_B.1_request_sha256_userhash_errata6268", buf, sizeof(buf));
 	/* SHA-256(username ":" realm ":" password), params.txt */
 	static const uint8_t key[32] = {0xdd, 0x29, 0x5a, 0x61, 0x3b, 0x90, 0x58, 0xc3, 0xc2, 0x3d,
 			0x6d, 0xc7, 0x16, 0x5b, 0xda, 0x07, 0x23, 0x04, 0xd9, 0x89, 0xc9, 0xd0, 0xaf, 0x3a,
@@ -155,7 +140,7 @@ test_rfc8489_sha256(void **state)
 	assert_int_equal(stun_msg_check_integrity_sha256(&m, bad, sizeof(bad)), STUN_E_INTEGRITY);
 
 	/* the RFC as printed: wrong length field (erratum 6268) */
-	n = load_vector("rfc8489_B.1_request_sha256_userhash_AS_PUBLISHED_broken", buf, sizeof(buf));
+	n = vector_load("stun", "rfc8489_B.1_request_sha256_userhash_AS_PUBLISHED_broken", buf, sizeof(buf));
 	assert_int_equal(stun_msg_parse(&m, buf, n), STUN_E_LENGTH);
 	assert_null(m.buf);
 }
@@ -177,7 +162,7 @@ test_tampering(void **state)
 {
 	(void)state;
 	uint8_t orig[256], buf[256];
-	size_t n = load_vector("rfc5769_2.1_sample_request", orig, sizeof(orig));
+	size_t n = vector_load("stun", "rfc5769_2.1_sample_request", orig, sizeof(orig));
 	struct stun_msg m;
 	struct stun_hmac_key k;
 
@@ -201,7 +186,7 @@ test_malformed(void **state)
 {
 	(void)state;
 	uint8_t orig[256], buf[256];
-	size_t n = load_vector("rfc5769_2.1_sample_request", orig, sizeof(orig));
+	size_t n = vector_load("stun", "rfc5769_2.1_sample_request", orig, sizeof(orig));
 	struct stun_msg m;
 
 	assert_int_equal(stun_msg_parse(&m, orig, 19), STUN_E_SHORT);
@@ -279,7 +264,7 @@ test_build_xor_mapped_matches_rfc5769(void **state)
 {
 	(void)state;
 	uint8_t vec[256], buf[128];
-	size_t n = load_vector("rfc5769_2.2_sample_ipv4_response", vec, sizeof(vec));
+	size_t n = vector_load("stun", "rfc5769_2.2_sample_ipv4_response", vec, sizeof(vec));
 	struct stun_msg m;
 	struct stun_builder b;
 	struct stun_addr a = {.family = 4, .port = 32853, .addr = {192, 0, 2, 1}};
@@ -298,7 +283,7 @@ test_build_xor_mapped_matches_rfc5769(void **state)
 	assert_memory_equal(buf + 20, want, 12);
 
 	/* the IPv6 one too */
-	n = load_vector("rfc5769_2.3_sample_ipv6_response", vec, sizeof(vec));
+	n = vector_load("stun", "rfc5769_2.3_sample_ipv6_response", vec, sizeof(vec));
 	assert_int_equal(stun_msg_parse(&m, vec, n), STUN_OK);
 	want = NULL;
 	for (size_t off = 20; off + 4 <= n; off += 4 + ((vec[off + 2] << 8 | vec[off + 3]) + 3u) / 4 * 4)
