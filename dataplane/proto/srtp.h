@@ -138,6 +138,7 @@ struct srtp_ctx {
 	uint8_t n_ssrc;   /* slots in use */
 	uint16_t be_kind; /* backend-defined: key layout of be[] */
 	uint32_t gen;     /* bursts (chunks) processed: tags spec_top */
+	uint32_t last;    /* slot of the SSRC found last (a hint: checked against n_ssrc, ssrc) */
 	struct srtp_ssrc_state ssrc[SRTP_MAX_SSRC];
 	_Alignas(64) uint8_t be_priv[SRTP_CTX_BE_SIZE];
 };

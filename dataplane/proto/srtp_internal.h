@@ -55,6 +55,10 @@ srtp_rtp_hdr_len(const uint8_t *p, size_t len, size_t trailer, size_t *hdr)
 
 	if (len < SRTP_RTP_HDR_MIN + trailer)
 		return SRTP_RES_SHORT;
+	if ((p[0] & 0xdf) == 0x80) { /* V = 2, X = 0, CC = 0: the usual 12 octets */
+		*hdr = SRTP_RTP_HDR_MIN;
+		return SRTP_RES_OK;
+	}
 	if ((p[0] >> 6) != 2)
 		return SRTP_RES_BAD_HEADER;
 	len -= trailer;
@@ -87,34 +91,29 @@ srtp_rtcp_check(const uint8_t *p, size_t len, size_t trailer)
  * @known. As libsrtp does, a ROC of 0 is never guessed down to 2^32 - 1:
  * with a highest index below 2^15 a far-behind SEQ is taken as ahead. A
  * stream's first packet gets ROC 0 (§3.3.1: s_l is set from it).
+ *
+ * In arithmetic: the index is top + d, d = SEQ - s_l taken modulo 2^16 into
+ * [-2^15, 2^15); the Appendix A rule differs only at |d| = 2^15, which it
+ * takes as ahead when s_l < 2^15 (v = ROC, SEQ = s_l + 2^15) and as behind
+ * otherwise. An index below 0 is the ROC-0 case (index = SEQ); one of 2^48
+ * or more would need a ROC past 2^32 - 1 (SRTP_INDEX_NONE).
+ * test_srtp.c checks this against the Appendix A text over every SEQ.
  */
 static inline uint64_t
 srtp_rtp_index_guess_top(int known, uint64_t top, uint16_t seq)
 {
-	uint64_t roc, s_l;
+	uint16_t u = (uint16_t)(seq - (uint16_t)top);
+	int64_t d = (int16_t)u;
+	uint64_t idx;
 
 	if (!known)
 		return seq;
-	roc = top >> 16;
-	s_l = top & 0xffff;
-	if (s_l < 32768) {
-		if (seq > s_l + 32768 && roc > 0)
-			roc--;
-	} else if (s_l - 32768 > seq) {
-		if (roc == 0xffffffffu)
-			return SRTP_INDEX_NONE;
-		roc++;
-	}
-	return roc << 16 | seq;
-}
-
-/* The same from an SSRC's committed state (NULL: a new stream). */
-static inline uint64_t
-srtp_rtp_index_guess(const struct srtp_ssrc_state *s, uint16_t seq)
-{
-	if (s == NULL)
+	if (u == 0x8000 && !(top & 0x8000))
+		d = 0x8000;
+	idx = top + (uint64_t)d;
+	if ((int64_t)idx < 0)
 		return seq;
-	return srtp_rtp_index_guess_top(!!(s->flags & SRTP_SSRC_RTP), s->rtp.top, seq);
+	return idx >> 48 ? SRTP_INDEX_NONE : idx;
 }
 
 /* §3.3.2: SRTP_RES_OK if @idx is new to @r (whose top is valid when @known). */
@@ -138,33 +137,45 @@ srtp_replay_add(struct srtp_replay *r, int known, uint64_t idx)
 {
 	uint64_t d;
 
-	if (!known || idx >= r->top + SRTP_REPLAY_WINDOW) {
-		r->top = idx;
-		r->bits[0] = 1;
-		r->bits[1] = 0;
-	} else if (idx > r->top) { /* shift the list up by d = 1..127, then mark the new top */
-		d = idx - r->top;
-		if (d < 64) {
-			r->bits[1] = r->bits[1] << d | r->bits[0] >> (64 - d);
-			r->bits[0] = r->bits[0] << d | 1;
-		} else {
-			r->bits[1] = d == 64 ? r->bits[0] : r->bits[0] << (d - 64);
-			r->bits[0] = 1;
-		}
-		r->top = idx;
-	} else {
+	if (known && idx <= r->top) { /* inside the window (checked by the caller) */
 		d = r->top - idx;
 		r->bits[d / 64] |= 1ull << (d % 64);
+		return;
 	}
+	d = idx - r->top;
+	if (!known || d >= SRTP_REPLAY_WINDOW) {
+		r->bits[0] = 1;
+		r->bits[1] = 0;
+	} else if (d == 1) { /* the next packet in order: shift by one */
+		r->bits[1] = r->bits[1] << 1 | r->bits[0] >> 63;
+		r->bits[0] = r->bits[0] << 1 | 1;
+	} else if (d < 64) { /* shift the list up by d = 2..127, then mark the new top */
+		r->bits[1] = r->bits[1] << d | r->bits[0] >> (64 - d);
+		r->bits[0] = r->bits[0] << d | 1;
+	} else {
+		r->bits[1] = d == 64 ? r->bits[0] : r->bits[0] << (d - 64);
+		r->bits[0] = 1;
+	}
+	r->top = idx;
 }
 
-/* The state of @ssrc, or NULL. */
+/*
+ * The state of @ssrc, or NULL. The slot found last is tried first (a burst
+ * is mostly one SSRC); the hint is checked, so a slot moved or given back
+ * since cannot be returned for another SSRC.
+ */
 static inline struct srtp_ssrc_state *
 srtp_ssrc_find(struct srtp_ctx *c, uint32_t ssrc)
 {
+	uint32_t h = c->last;
+
+	if (h < c->n_ssrc && c->ssrc[h].ssrc == ssrc)
+		return &c->ssrc[h];
 	for (unsigned int i = 0; i < c->n_ssrc; i++)
-		if (c->ssrc[i].ssrc == ssrc)
+		if (c->ssrc[i].ssrc == ssrc) {
+			c->last = i;
 			return &c->ssrc[i];
+		}
 	return NULL;
 }
 
@@ -179,6 +190,7 @@ srtp_ssrc_get(struct srtp_ctx *c, uint32_t ssrc)
 
 	if (s != NULL || c->n_ssrc >= SRTP_MAX_SSRC)
 		return s;
+	c->last = c->n_ssrc;
 	s = &c->ssrc[c->n_ssrc++];
 	memset(s, 0, sizeof(*s));
 	s->ssrc = ssrc;

@@ -1,6 +1,6 @@
 /*
  * SRTP backend "ipsec-mb": the fast path. RFC 3711 / RFC 7714 framing is
- * ours (srtp_internal.h); the crypto is intel-ipsec-mb jobs, one per packet:
+ * ours (srtp_internal.h); the crypto is intel-ipsec-mb, one operation per packet:
  *
  *   AES128_CM_SHA1_80  IMB_CIPHER_CNTR + IMB_AUTH_HMAC_SHA_1, chained
  *                      (encrypt then hash; hash then decrypt). The SRTP
@@ -10,14 +10,21 @@
  *                      tag octets on unprotect, which are saved first and put
  *                      back). ipsec-mb refuses a 10-octet HMAC-SHA1 output:
  *                      it computes 12, we keep 10.
- *   AEAD_AES_128_GCM   IMB_CIPHER_GCM + IMB_AUTH_AES_GMAC, IV and AAD per
- *                      RFC 7714 §8-§10; SRTCP AAD (header || E||index) is
- *                      assembled in per-packet scratch.
+ *   AEAD_AES_128_GCM   the direct API (IMB_AES128_GCM_ENC/DEC, no job),
+ *                      IV and AAD per RFC 7714 §8-§10; SRTCP AAD (header ||
+ *                      E||index) is assembled in per-packet scratch. GCM has
+ *                      no multi-buffer lanes, and on a 160-octet packet the
+ *                      job API's checks and dispatch cost as much as the
+ *                      cipher (docs/srtp.md: imb-direct vs imb-bare-burst).
  *
- * A burst is cut into chunks of IMB_CHUNK packets: check and estimate every
- * packet, submit its job, flush, and drain every completed job before the
- * chunk's results are committed. Nothing stays queued between calls (jobs
- * kept in flight across bursts came back stale once the job queue wrapped).
+ * A burst is cut into chunks of IMB_CHUNK packets. AES-CM: take the chunk's
+ * jobs, check, estimate and fill a job for every packet in one pass, submit
+ * the filled ones as one burst, flush, and drain every completed job before
+ * the chunk's results are committed. Nothing stays queued between calls
+ * (jobs kept in flight across bursts came back stale once the job queue
+ * wrapped). AES-GCM: check, estimate and run each packet in one pass, then
+ * commit in order. The profile and the operation are fixed per burst: each
+ * pair has its own loop.
  *
  * The job managers live in the engine, one engine per lcore. By default it
  * holds the manager ipsec-mb picks by itself (AVX-512 here) for GCM and for
@@ -34,6 +41,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <emmintrin.h>
 #include <intel-ipsec-mb.h>
 #include <openssl/crypto.h>
 
@@ -54,11 +62,13 @@ struct imb_slot {
 	uint8_t tag[16];   /* tag computed by the job */
 	uint8_t saved[16]; /* packet octets overwritten for the job (the received tag) */
 	uint8_t aad[12];   /* SRTCP GCM AAD: header (8) || E||index */
-	uint64_t index;    /* packet index, or SRTCP index */
-	uint16_t hdr;      /* cipher start */
-	uint16_t body;     /* end of the ciphered part: start of tag (SRTP) or trailer (SRTCP) */
-	uint8_t status;    /* IMB_STATUS_* of the completed job */
-	uint8_t enc;       /* SRTCP E flag */
+	uint32_t ssrc;
+	uint64_t index;             /* packet index, or SRTCP index */
+	IMB_JOB *job;               /* AES-CM: the packet's job (its status once all are back) */
+	struct srtp_ssrc_state *st; /* inbound SRTP: the SSRC's state (slots stay put in a chunk) */
+	uint16_t hdr;               /* cipher start */
+	uint16_t body; /* end of the ciphered part: start of tag (SRTP) or trailer (SRTCP) */
+	uint8_t enc;   /* SRTCP E flag */
 };
 
 struct imb_engine {
@@ -362,18 +372,19 @@ iv_cm(uint8_t iv[16], const struct imb_cm_keys *k, uint32_t ssrc, uint64_t index
 	uint64_t hi = __builtin_bswap64(k->salt_hi ^ ssrc);
 	uint64_t lo = __builtin_bswap64(k->salt_lo ^ index << 16);
 
-	memcpy(iv, &hi, 8);
-	memcpy(iv + 8, &lo, 8);
+	/* one 16-octet store: the cipher loads the IV whole, and two 8-octet stores
+	 * in flight would not forward to that load */
+	_mm_store_si128((__m128i *)(void *)iv, _mm_set_epi64x((long long)lo, (long long)hi));
 }
 
+/* @iv is 16 octets (12 used, the rest zero): written with one store, as iv_cm(). */
 static inline void
-iv_gcm(uint8_t iv[12], const struct imb_gcm_keys *k, uint32_t ssrc, uint64_t index)
+iv_gcm(uint8_t iv[16], const struct imb_gcm_keys *k, uint32_t ssrc, uint64_t index)
 {
 	uint64_t hi = __builtin_bswap64(k->salt_hi ^ (uint64_t)ssrc << 16 ^ index >> 32);
 	uint32_t lo = __builtin_bswap32(k->salt_lo ^ (uint32_t)index);
 
-	memcpy(iv, &hi, 8);
-	memcpy(iv + 8, &lo, 4);
+	_mm_store_si128((__m128i *)(void *)iv, _mm_set_epi64x((long long)lo, (long long)hi));
 }
 
 /* CM jobs: CTR on [hdr, body) (NULL cipher when @cipher is 0), HMAC-SHA1 on [0, hashed). */
@@ -402,33 +413,27 @@ job_cm(IMB_JOB *job, const struct imb_cm_keys *k, struct imb_slot *s, uint8_t *p
 	job->auth_tag_output = s->tag;
 	job->auth_tag_output_len_in_bytes = HMAC_SHA1_OUT;
 	job->user_data = s;
+	s->job = job;
 }
 
-/* GCM jobs: GCM on [from, body) with @aad, tag to @tag. Authentication only: from = body. */
+/*
+ * GCM, at once through the direct API (no job: GCM has no multi-buffer
+ * lanes to fill, and the job API's checks and dispatch cost about as much
+ * as the cipher on a 160-octet packet): GCM on [from, body) with @aad, tag
+ * to @tag. Authentication only: from = body. In place.
+ */
 static inline void
-job_gcm(IMB_JOB *job, const struct imb_gcm_keys *k, struct imb_slot *s, uint8_t *p, size_t from,
+gcm_run(IMB_MGR *m, const struct imb_gcm_keys *k, struct imb_slot *s, uint8_t *p, size_t from,
         const uint8_t *aad, size_t aad_len, uint8_t *tag, int encrypt)
 {
-	job->cipher_direction = encrypt ? IMB_DIR_ENCRYPT : IMB_DIR_DECRYPT;
-	job->chain_order = encrypt ? IMB_ORDER_CIPHER_HASH : IMB_ORDER_HASH_CIPHER;
-	job->cipher_mode = IMB_CIPHER_GCM;
-	job->enc_keys = &k->key;
-	job->dec_keys = &k->key;
-	job->key_len_in_bytes = IMB_KEY_128_BYTES;
-	job->src = p;
-	job->dst = p + from;
-	job->cipher_start_src_offset_in_bytes = from;
-	job->msg_len_to_cipher_in_bytes = s->body - from;
-	job->hash_start_src_offset_in_bytes = from;
-	job->msg_len_to_hash_in_bytes = s->body - from;
-	job->iv = s->iv;
-	job->iv_len_in_bytes = 12;
-	job->hash_alg = IMB_AUTH_AES_GMAC;
-	job->u.GCM.aad = aad;
-	job->u.GCM.aad_len_in_bytes = aad_len;
-	job->auth_tag_output = tag;
-	job->auth_tag_output_len_in_bytes = 16;
-	job->user_data = s;
+	struct gcm_context_data gctx;
+
+	if (encrypt)
+		IMB_AES128_GCM_ENC(m, &k->key, &gctx, p + from, p + from, s->body - from, s->iv,
+		        aad, aad_len, tag, 16);
+	else
+		IMB_AES128_GCM_DEC(m, &k->key, &gctx, p + from, p + from, s->body - from, s->iv,
+		        aad, aad_len, tag, 16);
 }
 
 /* ---- SRTP ---- */
@@ -448,17 +453,20 @@ rtp_protect_prepare(struct srtp_ctx *c, uint8_t *p, uint16_t len, struct imb_slo
 		return r;
 	if (len > UINT16_MAX - SRTP_MAX_TRAILER)
 		return SRTP_RES_TOO_LONG;
-	st = srtp_ssrc_get(c, srtp_rd32(p + 8));
+	s->ssrc = srtp_rd32(p + 8);
+	st = srtp_ssrc_get(c, s->ssrc);
 	if (st == NULL)
 		return SRTP_RES_SSRC_FULL;
-	idx = srtp_rtp_index_guess(st, srtp_rd16(p + 2));
+	known = !!(st->flags & SRTP_SSRC_RTP);
+	idx = srtp_rtp_index_guess_top(known, st->rtp.top, srtp_rd16(p + 2));
 	if (idx == SRTP_INDEX_NONE)
 		return SRTP_RES_KEY_EXHAUSTED;
-	known = !!(st->flags & SRTP_SSRC_RTP);
-	r = srtp_replay_check(&st->rtp, known, idx);
-	if (r == SRTP_RES_REPLAY_OLD ||
-	        (r == SRTP_RES_REPLAY && !(c->flags & SRTP_F_ALLOW_REPEAT_TX)))
-		return r;
+	if (known && idx <= st->rtp.top) { /* not ahead: a repeat, or a reordered packet */
+		r = srtp_replay_check(&st->rtp, known, idx);
+		if (r == SRTP_RES_REPLAY_OLD ||
+		        (r == SRTP_RES_REPLAY && !(c->flags & SRTP_F_ALLOW_REPEAT_TX)))
+			return r;
+	}
 	srtp_replay_add(&st->rtp, known, idx);
 	st->flags |= SRTP_SSRC_RTP;
 	s->index = idx;
@@ -478,7 +486,8 @@ rtp_protect_prepare(struct srtp_ctx *c, uint8_t *p, uint16_t len, struct imb_slo
  * of its packets authenticated (forged packets cannot fill the table).
  */
 static inline unsigned int
-rtp_unprotect_prepare(struct srtp_ctx *c, uint8_t *p, uint16_t len, struct imb_slot *s)
+rtp_unprotect_prepare(
+        struct srtp_ctx *c, uint8_t *p, uint16_t len, struct imb_slot *s, unsigned int tag_len)
 {
 	struct srtp_ssrc_state *st;
 	unsigned int r;
@@ -486,10 +495,11 @@ rtp_unprotect_prepare(struct srtp_ctx *c, uint8_t *p, uint16_t len, struct imb_s
 	uint64_t idx;
 	int known;
 
-	r = srtp_rtp_hdr_len(p, len, c->tag_len, &hdr);
+	r = srtp_rtp_hdr_len(p, len, tag_len, &hdr);
 	if (r != SRTP_RES_OK)
 		return r;
-	st = srtp_ssrc_get(c, srtp_rd32(p + 8));
+	s->ssrc = srtp_rd32(p + 8);
+	st = srtp_ssrc_get(c, s->ssrc);
 	if (st == NULL)
 		return SRTP_RES_SSRC_FULL;
 	known = !!(st->flags & SRTP_SSRC_RTP);
@@ -508,81 +518,61 @@ rtp_unprotect_prepare(struct srtp_ctx *c, uint8_t *p, uint16_t len, struct imb_s
 	} else if (idx > st->spec_top) {
 		st->spec_top = idx;
 	}
+	s->st = st;
 	s->index = idx;
 	s->hdr = (uint16_t)hdr;
-	s->body = (uint16_t)(len - c->tag_len);
+	s->body = (uint16_t)(len - tag_len);
 	return SRTP_RES_OK;
 }
 
-/* After authentication: check the window again (a packet may repeat within a burst), update. */
+/*
+ * After authentication: the estimate must be what the committed state gives
+ * (else it was made behind a packet that did not authenticate), and the
+ * window is checked again (a packet may repeat within a burst), then updated.
+ * The next index in order (top + 1) is always its own estimate: no guess.
+ */
 static inline unsigned int
-commit_rx(struct srtp_ctx *c, uint32_t ssrc, uint64_t idx, int rtcp)
+commit_rtp(struct srtp_ssrc_state *st, uint64_t idx)
 {
-	struct srtp_ssrc_state *st = srtp_ssrc_get(c, ssrc);
-	uint32_t f = rtcp ? SRTP_SSRC_RTCP : SRTP_SSRC_RTP;
-	struct srtp_replay *w;
+	int known = !!(st->flags & SRTP_SSRC_RTP);
 	unsigned int r;
 
-	if (st == NULL)
-		return SRTP_RES_SSRC_FULL;
-	w = rtcp ? &st->rtcp : &st->rtp;
-	if (!rtcp && srtp_rtp_index_guess(st, (uint16_t)idx) != idx)
-		return SRTP_RES_AUTH; /* estimated behind a packet that did not authenticate */
-	r = srtp_replay_check(w, !!(st->flags & f), idx);
+	if (known && idx == st->rtp.top + 1) { /* in order: new, its own estimate */
+		srtp_replay_add(&st->rtp, 1, idx);
+		return SRTP_RES_OK;
+	}
+	if (srtp_rtp_index_guess_top(known, st->rtp.top, (uint16_t)idx) != idx)
+		return SRTP_RES_AUTH;
+	r = srtp_replay_check(&st->rtp, known, idx);
 	if (r != SRTP_RES_OK)
 		return r;
-	srtp_replay_add(w, !!(st->flags & f), idx);
-	st->flags |= f;
-	return SRTP_RES_OK;
-}
-
-static inline void
-rtp_fill(IMB_JOB *job, struct srtp_ctx *c, uint8_t *p, struct imb_slot *s, int encrypt)
-{
-	struct imb_priv *pv = priv(c);
-	uint32_t ssrc = srtp_rd32(p + 8);
-	int conf = !(c->flags & SRTP_F_UNENCRYPTED_SRTP);
-
-	if (c->profile == SRTP_PROFILE_AES128_CM_SHA1_80) {
-		const struct imb_cm_keys *k = &pv->k.cm[0];
-		uint32_t roc = __builtin_bswap32((uint32_t)(s->index >> 16));
-
-		iv_cm(s->iv, k, ssrc, s->index);
-		if (!encrypt)
-			memcpy(s->saved, p + s->body, 4);
-		memcpy(p + s->body, &roc, 4); /* RFC 3711 §4.2: authenticated portion || ROC */
-		job_cm(job, k, s, p, (size_t)s->body + 4, encrypt, conf);
-	} else {
-		const struct imb_gcm_keys *k = &pv->k.gcm[0];
-		uint8_t *tag = encrypt ? p + s->body : s->tag;
-
-		iv_gcm(s->iv, k, ssrc, s->index);
-		if (conf) /* RFC 7714 §8.2: AAD = header */
-			job_gcm(job, k, s, p, s->hdr, p, s->hdr, tag, encrypt);
-		else /* no confidentiality: all of the packet is AAD */
-			job_gcm(job, k, s, p, s->body, p, s->body, tag, encrypt);
-	}
-}
-
-static inline unsigned int
-rtp_protect_finish(struct srtp_ctx *c, uint8_t *p, uint16_t *len, struct imb_slot *s)
-{
-	if (c->profile == SRTP_PROFILE_AES128_CM_SHA1_80)
-		memcpy(p + s->body, s->tag, 10); /* over the ROC */
-	*len = (uint16_t)(s->body + c->tag_len);
+	srtp_replay_add(&st->rtp, known, idx);
+	st->flags |= SRTP_SSRC_RTP;
 	return SRTP_RES_OK;
 }
 
 static inline unsigned int
-rtp_unprotect_finish(struct srtp_ctx *c, uint8_t *p, uint16_t *len, struct imb_slot *s)
+commit_rtcp(struct srtp_ssrc_state *st, uint64_t idx)
+{
+	int known = !!(st->flags & SRTP_SSRC_RTCP);
+	unsigned int r = srtp_replay_check(&st->rtcp, known, idx);
+
+	if (r != SRTP_RES_OK)
+		return r;
+	srtp_replay_add(&st->rtcp, known, idx);
+	st->flags |= SRTP_SSRC_RTCP;
+	return SRTP_RES_OK;
+}
+
+/* The received tag against the computed one, then the state (packet order). */
+static inline unsigned int
+rtp_unprotect_finish(uint8_t *p, uint16_t *len, struct imb_slot *s, unsigned int tag_len)
 {
 	unsigned int r;
 
-	if (c->profile == SRTP_PROFILE_AES128_CM_SHA1_80)
-		memcpy(p + s->body, s->saved, 4); /* the tag's first octets, over the ROC */
-	if (srtp_tag_diff(s->tag, p + s->body, c->tag_len))
+	if (srtp_tag_diff(s->tag, p + s->body, tag_len))
 		return SRTP_RES_AUTH;
-	r = commit_rx(c, srtp_rd32(p + 8), s->index, 0);
+	r = commit_rtp(s->st, s->index);
 	if (r == SRTP_RES_OK)
 		*len = s->body;
 	return r;
@@ -601,7 +591,8 @@ rtcp_protect_prepare(struct srtp_ctx *c, uint8_t *p, uint16_t len, struct imb_sl
 		return r;
 	if (len > UINT16_MAX - SRTP_MAX_TRAILER)
 		return SRTP_RES_TOO_LONG;
-	st = srtp_ssrc_get(c, srtp_rd32(p + 4));
+	s->ssrc = srtp_rd32(p + 4);
+	st = srtp_ssrc_get(c, s->ssrc);
 	if (st == NULL)
 		return SRTP_RES_SSRC_FULL;
 	/* §3.4: incremented per packet; the first carries 1, as libsrtp's does */
@@ -617,25 +608,24 @@ rtcp_protect_prepare(struct srtp_ctx *c, uint8_t *p, uint16_t len, struct imb_sl
 	return SRTP_RES_OK;
 }
 
+/* CM: header || ct || E|index || tag; GCM (RFC 7714 §17): header || ct || tag || E|index. */
 static inline unsigned int
-rtcp_unprotect_prepare(struct srtp_ctx *c, uint8_t *p, uint16_t len, struct imb_slot *s)
+rtcp_unprotect_prepare(struct srtp_ctx *c, uint8_t *p, uint16_t len, struct imb_slot *s, int gcm)
 {
 	struct srtp_ssrc_state *st;
-	unsigned int r = srtp_rtcp_check(p, len, SRTP_RTCP_TRAILER_LEN + c->tag_len);
+	unsigned int tag_len = gcm ? 16 : 10;
+	unsigned int r = srtp_rtcp_check(p, len, SRTP_RTCP_TRAILER_LEN + tag_len);
 	uint32_t w;
 
 	if (r != SRTP_RES_OK)
 		return r;
-	/* CM: header || ct || E|index || tag; GCM (RFC 7714 §17): header || ct || tag || E|index */
-	s->body = (uint16_t)(len - c->tag_len - SRTP_RTCP_TRAILER_LEN);
-	if (c->profile == SRTP_PROFILE_AES128_CM_SHA1_80)
-		w = srtp_rd32(p + s->body);
-	else
-		w = srtp_rd32(p + len - SRTP_RTCP_TRAILER_LEN);
+	s->body = (uint16_t)(len - tag_len - SRTP_RTCP_TRAILER_LEN);
+	w = srtp_rd32(gcm ? p + len - SRTP_RTCP_TRAILER_LEN : p + s->body);
 	s->index = w & SRTP_RTCP_INDEX_MAX;
 	s->enc = (uint8_t)(w >> 31);
 	s->hdr = SRTP_RTCP_HDR_LEN;
-	st = srtp_ssrc_find(c, srtp_rd32(p + 4));
+	s->ssrc = srtp_rd32(p + 4);
+	st = srtp_ssrc_find(c, s->ssrc);
 	if (st == NULL && c->n_ssrc >= SRTP_MAX_SSRC)
 		return SRTP_RES_SSRC_FULL;
 	if (st != NULL)
@@ -643,67 +633,16 @@ rtcp_unprotect_prepare(struct srtp_ctx *c, uint8_t *p, uint16_t len, struct imb_
 	return SRTP_RES_OK;
 }
 
-static inline void
-rtcp_fill(IMB_JOB *job, struct srtp_ctx *c, uint8_t *p, struct imb_slot *s, int encrypt)
-{
-	struct imb_priv *pv = priv(c);
-	uint32_t ssrc = srtp_rd32(p + 4);
-	uint32_t w = (uint32_t)s->enc << 31 | (uint32_t)s->index;
-
-	if (c->profile == SRTP_PROFILE_AES128_CM_SHA1_80) {
-		const struct imb_cm_keys *k = &pv->k.cm[1];
-
-		iv_cm(s->iv, k, ssrc, s->index);
-		if (encrypt)
-			srtp_wr32(p + s->body,
-			        w); /* §3.4: E||index is authenticated, not encrypted */
-		job_cm(job, k, s, p, (size_t)s->body + 4, encrypt, s->enc);
-	} else {
-		const struct imb_gcm_keys *k = &pv->k.gcm[1];
-
-		iv_gcm(s->iv, k, ssrc, s->index);
-		if (s->enc) { /* RFC 7714 §9.3: AAD = header || E||index */
-			memcpy(s->aad, p, SRTP_RTCP_HDR_LEN);
-			srtp_wr32(s->aad + SRTP_RTCP_HDR_LEN, w);
-			job_gcm(job, k, s, p, s->hdr, s->aad, sizeof(s->aad),
-			        encrypt ? p + s->body : s->tag, encrypt);
-		} else { /* E = 0: AAD = header || payload || E||index, made contiguous */
-			if (!encrypt)
-				memcpy(s->saved, p + s->body, 4);
-			srtp_wr32(p + s->body, w);
-			job_gcm(job, k, s, p, s->body, p, (size_t)s->body + 4, s->tag, encrypt);
-		}
-	}
-}
-
+/* Inbound SRTCP takes its slot only once authenticated. */
 static inline unsigned int
-rtcp_protect_finish(struct srtp_ctx *c, uint8_t *p, uint16_t *len, struct imb_slot *s)
+rtcp_unprotect_commit(struct srtp_ctx *c, uint16_t *len, struct imb_slot *s)
 {
-	if (c->profile == SRTP_PROFILE_AES128_CM_SHA1_80) {
-		memcpy(p + s->body + 4, s->tag, 10);
-	} else {
-		srtp_wr32(p + s->body + 16, (uint32_t)s->enc << 31 | (uint32_t)s->index);
-		if (!s->enc)
-			memcpy(p + s->body, s->tag, 16);
-	}
-	*len = (uint16_t)(s->body + c->tag_len + SRTP_RTCP_TRAILER_LEN);
-	return SRTP_RES_OK;
-}
-
-static inline unsigned int
-rtcp_unprotect_finish(struct srtp_ctx *c, uint8_t *p, uint16_t *len, struct imb_slot *s)
-{
-	const uint8_t *tag = p + s->body;
-
-	if (c->profile == SRTP_PROFILE_AES128_CM_SHA1_80)
-		tag += SRTP_RTCP_TRAILER_LEN;
-	else if (!s->enc) /* the tag's first octets, over E||index */
-		memcpy(p + s->body, s->saved, 4);
+	struct srtp_ssrc_state *st = srtp_ssrc_get(c, s->ssrc);
 	unsigned int r;
 
-	if (srtp_tag_diff(s->tag, tag, c->tag_len))
-		return SRTP_RES_AUTH;
-	r = commit_rx(c, srtp_rd32(p + 4), s->index, 1);
+	if (st == NULL)
+		return SRTP_RES_SSRC_FULL;
+	r = commit_rtcp(st, s->index);
 	if (r == SRTP_RES_OK)
 		*len = s->body;
 	return r;
@@ -713,112 +652,230 @@ rtcp_unprotect_finish(struct srtp_ctx *c, uint8_t *p, uint16_t *len, struct imb_
 
 enum imb_op { OP_PROTECT, OP_UNPROTECT, OP_PROTECT_RTCP, OP_UNPROTECT_RTCP };
 
-/*
- * One chunk: prepare every packet, one job per packet that passed, submit
- * them as one burst, flush until all came back, then finish in packet
- * order (tag, window). Nothing is left queued in the manager.
- */
-static inline __attribute__((always_inline)) unsigned int
-chunk_run(struct imb_engine *ie, struct srtp_ctx *c, uint8_t *pkts[], uint16_t lens[],
-        unsigned int n, uint8_t res[], enum imb_op op)
+/* Inbound SRTP: give back the slots new SSRCs took in this chunk if none authenticated. */
+static inline void
+chunk_end(struct srtp_ctx *c, unsigned int n_ssrc, enum imb_op op)
 {
-	IMB_MGR *m = c->profile == SRTP_PROFILE_AES128_CM_SHA1_80 && n < IMB_MB_MIN ? ie->mgr_small
-	                                                                            : ie->mgr;
-	IMB_JOB *jobs[IMB_CHUNK];
-	unsigned int njobs = 0, done, ok = 0, n_ssrc = c->n_ssrc;
-	int rtcp = op == OP_PROTECT_RTCP || op == OP_UNPROTECT_RTCP;
-	int encrypt = op == OP_PROTECT || op == OP_PROTECT_RTCP;
-
-	for (unsigned int i = 0; i < n; i++) {
-		struct imb_slot *s = &ie->slot[i];
-		unsigned int r;
-
-		switch (op) {
-		case OP_PROTECT:
-			r = rtp_protect_prepare(c, pkts[i], lens[i], s);
-			break;
-		case OP_UNPROTECT:
-			r = rtp_unprotect_prepare(c, pkts[i], lens[i], s);
-			break;
-		case OP_PROTECT_RTCP:
-			r = rtcp_protect_prepare(c, pkts[i], lens[i], s);
-			break;
-		default:
-			r = rtcp_unprotect_prepare(c, pkts[i], lens[i], s);
-			break;
-		}
-		res[i] = (uint8_t)r;
-		s->status = IMB_STATUS_BEING_PROCESSED;
-		njobs += r == SRTP_RES_OK;
-	}
-	if (njobs > 0 && IMB_GET_NEXT_BURST(m, njobs, jobs) != njobs) {
-		for (unsigned int i = 0; i < n; i++)
-			if (res[i] == SRTP_RES_OK)
-				res[i] = SRTP_RES_BACKEND;
-		njobs = 0;
-	}
-	if (njobs == 0)
-		goto out;
-	for (unsigned int i = 0, j = 0; i < n; i++) {
-		if (res[i] != SRTP_RES_OK)
-			continue;
-		if (rtcp)
-			rtcp_fill(jobs[j++], c, pkts[i], &ie->slot[i], encrypt);
-		else
-			rtp_fill(jobs[j++], c, pkts[i], &ie->slot[i], encrypt);
-	}
-	done = IMB_SUBMIT_BURST(m, njobs, jobs);
-	for (unsigned int j = 0; j < done; j++)
-		((struct imb_slot *)jobs[j]->user_data)->status = (uint8_t)jobs[j]->status;
-	while (done < njobs) {
-		unsigned int f = IMB_FLUSH_BURST(m, njobs - done, jobs);
-
-		if (f == 0)
-			break;
-		for (unsigned int j = 0; j < f; j++)
-			((struct imb_slot *)jobs[j]->user_data)->status = (uint8_t)jobs[j]->status;
-		done += f;
-	}
-	for (unsigned int i = 0; i < n; i++) {
-		struct imb_slot *s = &ie->slot[i];
-		unsigned int r;
-
-		if (res[i] != SRTP_RES_OK)
-			continue;
-		if (s->status != IMB_STATUS_COMPLETED) {
-			res[i] = SRTP_RES_BACKEND;
-			continue;
-		}
-		switch (op) {
-		case OP_PROTECT:
-			r = rtp_protect_finish(c, pkts[i], &lens[i], s);
-			break;
-		case OP_UNPROTECT:
-			r = rtp_unprotect_finish(c, pkts[i], &lens[i], s);
-			break;
-		case OP_PROTECT_RTCP:
-			r = rtcp_protect_finish(c, pkts[i], &lens[i], s);
-			break;
-		default:
-			r = rtcp_unprotect_finish(c, pkts[i], &lens[i], s);
-			break;
-		}
-		res[i] = (uint8_t)r;
-		ok += r == SRTP_RES_OK;
-	}
-out:
 	if (op == OP_UNPROTECT) {
 		unsigned int k = n_ssrc;
 
-		for (unsigned int i = n_ssrc; i < c->n_ssrc; i++) /* give back unused new slots */
+		for (unsigned int i = n_ssrc; i < c->n_ssrc; i++)
 			if (c->ssrc[i].flags != 0)
 				c->ssrc[k++] = c->ssrc[i];
 		c->n_ssrc = (uint8_t)k;
 		c->gen++;
 	}
+}
+
+/* RFC 3711 §4.2: the ROC is authenticated after the packet; scratch for SRTCP E||index. */
+static inline void
+cm_fill(IMB_JOB *job, const struct imb_cm_keys *k, uint8_t *p, struct imb_slot *s, enum imb_op op,
+        int conf)
+{
+	iv_cm(s->iv, k, s->ssrc, s->index);
+	switch (op) {
+	case OP_PROTECT:
+	case OP_UNPROTECT: {
+		uint32_t roc = __builtin_bswap32((uint32_t)(s->index >> 16));
+
+		if (op == OP_UNPROTECT)
+			memcpy(s->saved, p + s->body, 4);
+		memcpy(p + s->body, &roc, 4); /* authenticated portion || ROC */
+		job_cm(job, k, s, p, (size_t)s->body + 4, op == OP_PROTECT, conf);
+		break;
+	}
+	case OP_PROTECT_RTCP: /* §3.4: E||index is authenticated, not encrypted */
+		srtp_wr32(p + s->body, (uint32_t)s->enc << 31 | (uint32_t)s->index);
+		job_cm(job, k, s, p, (size_t)s->body + 4, 1, s->enc);
+		break;
+	default:
+		job_cm(job, k, s, p, (size_t)s->body + 4, 0, s->enc);
+		break;
+	}
+}
+
+static inline unsigned int
+cm_finish(struct srtp_ctx *c, uint8_t *p, uint16_t *len, struct imb_slot *s, enum imb_op op)
+{
+	switch (op) {
+	case OP_PROTECT:
+		memcpy(p + s->body, s->tag, 10); /* over the ROC */
+		*len = (uint16_t)(s->body + 10);
+		return SRTP_RES_OK;
+	case OP_UNPROTECT:
+		memcpy(p + s->body, s->saved, 4); /* the tag's first octets, over the ROC */
+		return rtp_unprotect_finish(p, len, s, 10);
+	case OP_PROTECT_RTCP:
+		memcpy(p + s->body + 4, s->tag, 10);
+		*len = (uint16_t)(s->body + 10 + SRTP_RTCP_TRAILER_LEN);
+		return SRTP_RES_OK;
+	default:
+		if (srtp_tag_diff(s->tag, p + s->body + SRTP_RTCP_TRAILER_LEN, 10))
+			return SRTP_RES_AUTH;
+		return rtcp_unprotect_commit(c, len, s);
+	}
+}
+
+static inline __attribute__((always_inline)) unsigned int
+prepare(struct srtp_ctx *c, uint8_t *p, uint16_t len, struct imb_slot *s, enum imb_op op, int gcm)
+{
+	switch (op) {
+	case OP_PROTECT:
+		return rtp_protect_prepare(c, p, len, s);
+	case OP_UNPROTECT:
+		return rtp_unprotect_prepare(c, p, len, s, gcm ? 16 : 10);
+	case OP_PROTECT_RTCP:
+		return rtcp_protect_prepare(c, p, len, s);
+	default:
+		return rtcp_unprotect_prepare(c, p, len, s, gcm);
+	}
+}
+
+/*
+ * AES-CM/HMAC-SHA1, one chunk: jobs for the chunk are taken first, each
+ * packet is checked, estimated and its job filled in one pass, the jobs that
+ * were filled go in as one burst and are flushed until all came back, then
+ * the packets are finished in order (tag, window). Nothing is left queued.
+ */
+static inline __attribute__((always_inline)) unsigned int
+cm_chunk(struct imb_engine *ie, struct srtp_ctx *c, uint8_t *pkts[], uint16_t lens[],
+        unsigned int n, uint8_t res[], enum imb_op op)
+{
+	IMB_MGR *m = n < IMB_MB_MIN ? ie->mgr_small : ie->mgr;
+	const struct imb_cm_keys *k =
+	        &priv(c)->k.cm[op == OP_PROTECT || op == OP_UNPROTECT ? 0 : 1];
+	int conf = !(c->flags & SRTP_F_UNENCRYPTED_SRTP);
+	unsigned int nj = 0, done, ok = 0, n_ssrc = c->n_ssrc;
+	IMB_JOB *jobs[IMB_CHUNK];
+
+	if (IMB_GET_NEXT_BURST(m, n, jobs) != n) {
+		memset(res, SRTP_RES_BACKEND, n);
+		return 0;
+	}
+	for (unsigned int i = 0; i < n; i++) {
+		struct imb_slot *s = &ie->slot[i];
+		unsigned int r;
+
+		if (i + 1 < n)
+			__builtin_prefetch(pkts[i + 1]);
+		r = prepare(c, pkts[i], lens[i], s, op, 0);
+		res[i] = (uint8_t)r;
+		if (r == SRTP_RES_OK)
+			cm_fill(jobs[nj++], k, pkts[i], s, op, conf);
+	}
+	if (nj == 0)
+		goto out;
+	done = IMB_SUBMIT_BURST(m, nj, jobs);
+	while (done < nj) {
+		unsigned int f = IMB_FLUSH_BURST(m, nj - done, jobs);
+
+		if (f == 0)
+			break;
+		done += f;
+	}
+	for (unsigned int i = 0; i < n; i++) {
+		struct imb_slot *s = &ie->slot[i];
+
+		if (res[i] != SRTP_RES_OK)
+			continue;
+		if (done != nj || s->job->status != IMB_STATUS_COMPLETED) {
+			res[i] = SRTP_RES_BACKEND;
+			continue;
+		}
+		res[i] = (uint8_t)cm_finish(c, pkts[i], &lens[i], s, op);
+		ok += res[i] == SRTP_RES_OK;
+	}
+out:
+	chunk_end(c, n_ssrc, op);
 	return ok;
 }
 
+/*
+ * AES-GCM, one chunk: each packet is checked, estimated and run through
+ * the cipher in one pass; inbound, a second pass checks the tags and
+ * commits in order (as for AES-CM: the chunk is estimated as one).
+ */
+static inline __attribute__((always_inline)) unsigned int
+gcm_chunk(struct imb_engine *ie, struct srtp_ctx *c, uint8_t *pkts[], uint16_t lens[],
+        unsigned int n, uint8_t res[], enum imb_op op)
+{
+	IMB_MGR *m = ie->mgr;
+	int rtcp = op == OP_PROTECT_RTCP || op == OP_UNPROTECT_RTCP;
+	int encrypt = op == OP_PROTECT || op == OP_PROTECT_RTCP;
+	const struct imb_gcm_keys *k = &priv(c)->k.gcm[rtcp];
+	int conf = !(c->flags & SRTP_F_UNENCRYPTED_SRTP);
+	unsigned int ok = 0, n_ssrc = c->n_ssrc;
+
+	for (unsigned int i = 0; i < n; i++) {
+		struct imb_slot *s = &ie->slot[i];
+		uint8_t *p = pkts[i];
+		unsigned int r;
+
+		if (i + 1 < n)
+			__builtin_prefetch(pkts[i + 1]);
+		r = prepare(c, p, lens[i], s, op, 1);
+		res[i] = (uint8_t)r;
+		if (r != SRTP_RES_OK)
+			continue;
+		iv_gcm(s->iv, k, s->ssrc, s->index);
+		if (!rtcp) {
+			uint8_t *tag = encrypt ? p + s->body : s->tag;
+
+			if (conf) /* RFC 7714 §8.2: AAD = header */
+				gcm_run(m, k, s, p, s->hdr, p, s->hdr, tag, encrypt);
+			else /* no confidentiality: all of the packet is AAD */
+				gcm_run(m, k, s, p, s->body, p, s->body, tag, encrypt);
+			if (encrypt) {
+				lens[i] = (uint16_t)(s->body + 16);
+				ok++;
+			}
+			continue;
+		}
+		uint32_t w = (uint32_t)s->enc << 31 | (uint32_t)s->index;
+
+		if (s->enc) { /* RFC 7714 §9.3: AAD = header || E||index */
+			memcpy(s->aad, p, SRTP_RTCP_HDR_LEN);
+			srtp_wr32(s->aad + SRTP_RTCP_HDR_LEN, w);
+			gcm_run(m, k, s, p, s->hdr, s->aad, sizeof(s->aad),
+			        encrypt ? p + s->body : s->tag, encrypt);
+		} else { /* E = 0: AAD = header || payload || E||index, made contiguous */
+			if (!encrypt)
+				memcpy(s->saved, p + s->body, 4);
+			srtp_wr32(p + s->body, w);
+			gcm_run(m, k, s, p, s->body, p, (size_t)s->body + 4, s->tag, encrypt);
+		}
+		if (encrypt) { /* header || ct || tag || E|index */
+			srtp_wr32(p + s->body + 16, w);
+			if (!s->enc)
+				memcpy(p + s->body, s->tag, 16);
+			lens[i] = (uint16_t)(s->body + 16 + SRTP_RTCP_TRAILER_LEN);
+			ok++;
+		}
+	}
+	if (!encrypt) {
+		for (unsigned int i = 0; i < n; i++) {
+			struct imb_slot *s = &ie->slot[i];
+			uint8_t *p = pkts[i];
+
+			if (res[i] != SRTP_RES_OK)
+				continue;
+			if (!rtcp) {
+				res[i] = (uint8_t)rtp_unprotect_finish(p, &lens[i], s, 16);
+			} else {
+				if (!s->enc) /* the tag's first octets, over E||index */
+					memcpy(p + s->body, s->saved, 4);
+				res[i] = srtp_tag_diff(s->tag, p + s->body, 16)
+				                 ? SRTP_RES_AUTH
+				                 : (uint8_t)rtcp_unprotect_commit(c, &lens[i], s);
+			}
+			ok += res[i] == SRTP_RES_OK;
+		}
+	}
+	chunk_end(c, n_ssrc, op);
+	return ok;
+}
+
+/* Profile and operation are fixed per burst: each pair is its own loop, no per-packet test. */
 static inline __attribute__((always_inline)) unsigned int
 burst_run(struct srtp_engine *e, struct srtp_ctx *c, uint8_t *pkts[], uint16_t lens[],
         unsigned int n, uint8_t res[], enum imb_op op)
@@ -826,14 +883,22 @@ burst_run(struct srtp_engine *e, struct srtp_ctx *c, uint8_t *pkts[], uint16_t l
 	struct imb_engine *ie = engine_of(e);
 	unsigned int ok = 0;
 
-	if (c->profile == SRTP_PROFILE_AEAD_AES_128_GCM && c->be_kind != ie->arch) {
-		memset(res, SRTP_RES_BACKEND, n); /* GCM keys made for another manager */
-		return 0;
+	if (c->profile == SRTP_PROFILE_AEAD_AES_128_GCM) {
+		if (c->be_kind != ie->arch) {
+			memset(res, SRTP_RES_BACKEND, n); /* GCM keys made for another manager */
+			return 0;
+		}
+		for (unsigned int b = 0; b < n; b += IMB_CHUNK) {
+			unsigned int m = n - b < IMB_CHUNK ? n - b : IMB_CHUNK;
+
+			ok += gcm_chunk(ie, c, pkts + b, lens + b, m, res + b, op);
+		}
+		return ok;
 	}
 	for (unsigned int b = 0; b < n; b += IMB_CHUNK) {
 		unsigned int m = n - b < IMB_CHUNK ? n - b : IMB_CHUNK;
 
-		ok += chunk_run(ie, c, pkts + b, lens + b, m, res + b, op);
+		ok += cm_chunk(ie, c, pkts + b, lens + b, m, res + b, op);
 	}
 	return ok;
 }

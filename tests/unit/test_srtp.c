@@ -32,6 +32,7 @@
 #include <srtp2/srtp.h>
 
 #include "srtp.h"
+#include "srtp_internal.h" /* index estimate and replay window, tested alone */
 
 /* libsrtp2 exports it, but its header (crypto_kernel.h) is not installed */
 srtp_err_status_t srtp_crypto_kernel_alloc_cipher(
@@ -979,6 +980,199 @@ test_many_ssrc(void **state)
 		}
 }
 
+/* ---- per-packet internals: index estimate, replay window, SSRC hint ---- */
+
+/* RFC 3711 Appendix A as written (with libsrtp's ROC-0 rule): the reference for the arithmetic. */
+static uint64_t
+index_guess_ref(uint64_t top, uint16_t seq)
+{
+	uint64_t roc = top >> 16, s_l = top & 0xffff;
+
+	if (s_l < 32768) {
+		if (seq > s_l + 32768 && roc > 0)
+			roc--;
+	} else if (s_l - 32768 > seq) {
+		if (roc == 0xffffffffu)
+			return SRTP_INDEX_NONE;
+		roc++;
+	}
+	return roc << 16 | seq;
+}
+
+/* srtp_rtp_index_guess_top() against Appendix A: every SEQ, s_l at the edges and in between. */
+static void
+test_index_guess(void **state)
+{
+	static const uint64_t rocs[] = {0, 1, 2, 0x7fffffff, 0xfffffffe, 0xffffffff};
+	static const uint32_t sls[] = {0, 1, 2, 0x7ffe, 0x7fff, 0x8000, 0x8001, 0xbfff, 0xfffe,
+	        0xffff, 0x1234, 0x9abc, 0x4000, 0xc000};
+	uint64_t bad = 0;
+
+	(void)state;
+	for (size_t r = 0; r < sizeof(rocs) / sizeof(rocs[0]); r++)
+		for (size_t k = 0; k < sizeof(sls) / sizeof(sls[0]); k++) {
+			uint64_t top = rocs[r] << 16 | sls[k];
+
+			for (uint32_t seq = 0; seq < 65536; seq++)
+				bad += srtp_rtp_index_guess_top(1, top, (uint16_t)seq) !=
+				       index_guess_ref(top, (uint16_t)seq);
+		}
+	assert_int_equal(bad, 0);
+	/* a stream's first packet: ROC 0 */
+	assert_int_equal(srtp_rtp_index_guess_top(0, 0xffffffffffffull, 7), 7);
+	/* in order across the wrap, and the last index there is */
+	assert_int_equal(srtp_rtp_index_guess_top(1, 0x1ffff, 0), 0x20000);
+	assert_int_equal(srtp_rtp_index_guess_top(1, 0xfffffffffffeull, 0xffff), 0xffffffffffffull);
+	assert_int_equal(srtp_rtp_index_guess_top(1, 0xffffffffffffull, 0), SRTP_INDEX_NONE);
+}
+
+/*
+ * The replay window against a model (the set of indices taken): random walks
+ * with steps of 1 (in order), small gaps, jumps of 63/64/65/127/128/129 and
+ * more, and late packets; after each step every index near top is checked.
+ */
+static void
+test_replay_window_model(void **state)
+{
+	static uint8_t seen[1 << 16];
+	static const int64_t steps[] = {1, 1, 1, 1, 2, 3, 63, 64, 65, 127, 128, 129, 300, -1, -2,
+	        -5, -63, -64, -65, -126, -127, -128, -129, 0};
+	uint32_t rnd = 12345;
+
+	(void)state;
+	for (int walk = 0; walk < 40; walk++) {
+		struct srtp_replay r;
+		int known = 0;
+		int64_t idx = 1000 + walk;
+
+		memset(seen, 0, sizeof(seen));
+		memset(&r, 0, sizeof(r));
+		for (int step = 0; step < 600; step++) {
+			unsigned int got, want;
+
+			rnd = rnd * 1103515245u + 12345u;
+			idx += steps[(rnd >> 16) % (sizeof(steps) / sizeof(steps[0]))];
+			if (idx < 0 || idx >= (int64_t)sizeof(seen))
+				break;
+			got = srtp_replay_check(&r, known, (uint64_t)idx);
+			if (!known || (uint64_t)idx > r.top)
+				want = SRTP_RES_OK;
+			else if ((uint64_t)idx + SRTP_REPLAY_WINDOW <= r.top)
+				want = SRTP_RES_REPLAY_OLD;
+			else
+				want = seen[idx] ? SRTP_RES_REPLAY : SRTP_RES_OK;
+			assert_int_equal(got, want);
+			if (got == SRTP_RES_OK) {
+				srtp_replay_add(&r, known, (uint64_t)idx);
+				known = 1;
+				seen[idx] = 1;
+			}
+			for (int64_t j = (int64_t)r.top - 140; j <= (int64_t)r.top + 2; j++) {
+				if (j < 0)
+					continue;
+				got = srtp_replay_check(&r, 1, (uint64_t)j);
+				if ((uint64_t)j > r.top)
+					want = SRTP_RES_OK;
+				else if ((uint64_t)j + SRTP_REPLAY_WINDOW <= r.top)
+					want = SRTP_RES_REPLAY_OLD;
+				else
+					want = seen[j] ? SRTP_RES_REPLAY : SRTP_RES_OK;
+				assert_int_equal(got, want);
+			}
+		}
+	}
+}
+
+/*
+ * The last-hit SSRC hint across bursts: bursts of one SSRC, then mixed ones,
+ * for three SSRCs, through both backends; a new SSRC whose only packet fails
+ * gives its slot back while the hint points at it, and a slot that moves
+ * down behind such a one keeps its state (its replay is still a REPLAY).
+ */
+static void
+test_ssrc_hint(void **state)
+{
+	static uint8_t p[40][ROOM], keep[ROOM];
+	static const uint32_t ssrcs[3] = {0x11111111, 0x22222222, 0x33333333};
+	uint8_t *pp[40], res[40];
+	uint16_t l[40], keep_len;
+
+	(void)state;
+	for (int k = 0; k < 2; k++)
+		for (int b = 0; b < NBE; b++) {
+			uint16_t seq[3] = {10, 65530, 300};
+
+			ctx_make(&tx_ctx, b, profiles[k], SRTP_DIR_OUTBOUND, 0, 9);
+			ctx_make(&rx_ctx, 1 - b, profiles[k], SRTP_DIR_INBOUND, 0, 9);
+			for (int round = 0; round < 12; round++) {
+				unsigned int n = 1 + (unsigned int)(round * 7) % 40;
+
+				for (unsigned int i = 0; i < n; i++) {
+					/* rounds 0-2: one SSRC each; then runs of 1..4 of each */
+					int s = round < 3 ? round
+					                  : (int)((i / (1 + round % 4)) % 3);
+
+					l[i] = rtp_make(p[i], ssrcs[s], seq[s]++, 0, 0, 20 + i);
+					pp[i] = p[i];
+				}
+				assert_int_equal(
+				        srtp_protect_burst(eng[b], &tx_ctx, pp, l, n, res), n);
+				assert_int_equal(
+				        srtp_unprotect_burst(eng[1 - b], &rx_ctx, pp, l, n, res),
+				        n);
+			}
+			srtp_ctx_clear(&tx_ctx);
+			srtp_ctx_clear(&rx_ctx);
+		}
+
+	/* ipsec-mb only: the table and its hint (libsrtp has no table) */
+	for (int k = 0; k < 2; k++) {
+		ctx_make(&tx_ctx, 0, profiles[k], SRTP_DIR_OUTBOUND, 0, 10);
+		ctx_make(&rx_ctx, 0, profiles[k], SRTP_DIR_INBOUND, 0, 10);
+		for (int i = 0; i < 4; i++) { /* X (forged), Y, Y, and a first packet of A */
+			l[i] = rtp_make(p[i],
+			        i == 0  ? 0xaaaa0001
+			        : i < 3 ? 0xbbbb0002
+			                : 0xcccc0003,
+			        (uint16_t)(100 + i), 0, 0, 30);
+			pp[i] = p[i];
+		}
+		assert_int_equal(srtp_protect_burst(eng[0], &tx_ctx, pp, l, 4, res), 4);
+		memcpy(keep, p[1], l[1]);
+		keep_len = l[1];
+		/* first the A packet alone: slot 0 */
+		assert_int_equal(srtp_unprotect_burst(eng[0], &rx_ctx, &pp[3], &l[3], 1, res), 1);
+		p[0][l[0] - 1] ^= 1; /* X forged: takes slot 1 then gives it back */
+		assert_int_equal(srtp_unprotect_burst(eng[0], &rx_ctx, pp, l, 3, res), 2);
+		assert_int_equal(res[0], SRTP_RES_AUTH);
+		assert_int_equal(rx_ctx.n_ssrc, 2); /* A, and Y moved down to X's slot */
+		assert_int_equal(rx_ctx.ssrc[1].ssrc, 0xbbbb0002);
+		/* Y's first packet again: found (moved), so a replay */
+		memcpy(p[1], keep, keep_len);
+		l[1] = keep_len;
+		assert_int_equal(srtp_unprotect_burst(eng[0], &rx_ctx, &pp[1], &l[1], 1, res), 0);
+		assert_int_equal(res[0], SRTP_RES_REPLAY);
+		/* a new Y packet goes to Y's slot (not the stale copy the hint last named) */
+		l[1] = rtp_make(p[1], 0xbbbb0002, 103, 0, 0, 30);
+		assert_int_equal(srtp_protect_burst(eng[0], &tx_ctx, &pp[1], &l[1], 1, res), 1);
+		memcpy(keep, p[1], l[1]);
+		keep_len = l[1];
+		assert_int_equal(srtp_unprotect_burst(eng[0], &rx_ctx, &pp[1], &l[1], 1, res), 1);
+		/* X, now authentic, gets a slot of its own */
+		l[0] = rtp_make(p[0], 0xaaaa0001, 200, 0, 0, 30);
+		assert_int_equal(srtp_protect_burst(eng[0], &tx_ctx, pp, l, 1, res), 1);
+		assert_int_equal(srtp_unprotect_burst(eng[0], &rx_ctx, pp, l, 1, res), 1);
+		assert_int_equal(rx_ctx.n_ssrc, 3);
+		/* Y's state kept its last packet */
+		memcpy(p[1], keep, keep_len);
+		l[1] = keep_len;
+		assert_int_equal(srtp_unprotect_burst(eng[0], &rx_ctx, &pp[1], &l[1], 1, res), 0);
+		assert_int_equal(res[0], SRTP_RES_REPLAY);
+		srtp_ctx_clear(&tx_ctx);
+		srtp_ctx_clear(&rx_ctx);
+	}
+}
+
 /* Several engines: contexts move between them (workers); GCM needs the same manager arch. */
 static void
 test_engines(void **state)
@@ -1034,6 +1228,9 @@ main(void)
 	        cmocka_unit_test(test_malformed),
 	        cmocka_unit_test(test_many_ssrc),
 	        cmocka_unit_test(test_engines),
+	        cmocka_unit_test(test_index_guess),
+	        cmocka_unit_test(test_replay_window_model),
+	        cmocka_unit_test(test_ssrc_hint),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
