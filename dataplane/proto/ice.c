@@ -131,11 +131,27 @@ ice_agent_init(struct ice_agent *a, const struct ice_config *cfg, uint64_t now_u
 	return 0;
 }
 
+/* A peer-reflexive candidate no pair refers to, whose slot may be reused; -1 if none. */
+static int
+ice_cand_reusable(const struct ice_agent *a)
+{
+	for (int i = 0; i < ICE_MAX_CANDS; i++) {
+		int in_use = 0;
+		if (a->cands[i].type != ICE_CAND_PRFLX)
+			continue;
+		for (int j = 0; j < ICE_MAX_PAIRS; j++)
+			in_use |= a->pairs[j].used && a->pairs[j].cand == i;
+		if (!in_use)
+			return i;
+	}
+	return -1;
+}
+
 int
 ice_agent_add_remote_candidate(struct ice_agent *a, const struct stun_addr *addr, uint32_t priority,
         enum ice_cand_type type)
 {
-	int free_slot = -1, prflx_slot = -1;
+	int free_slot = -1;
 
 	if (!ice_addr_valid(addr) || type == ICE_CAND_PRFLX || type > ICE_CAND_RELAY ||
 	        priority == 0)
@@ -156,21 +172,10 @@ ice_agent_add_remote_candidate(struct ice_agent *a, const struct stun_addr *addr
 			return 0;
 		}
 	}
-	if (free_slot < 0) {
-		/* reuse a peer-reflexive candidate no pair refers to */
-		for (int i = 0; i < ICE_MAX_CANDS && prflx_slot < 0; i++) {
-			int in_use = 0;
-			if (a->cands[i].type != ICE_CAND_PRFLX)
-				continue;
-			for (int j = 0; j < ICE_MAX_PAIRS; j++)
-				in_use |= a->pairs[j].used && a->pairs[j].cand == i;
-			if (!in_use)
-				prflx_slot = i;
-		}
-		if (prflx_slot < 0)
-			return ICE_E_FULL;
-		free_slot = prflx_slot;
-	}
+	if (free_slot < 0)
+		free_slot = ice_cand_reusable(a);
+	if (free_slot < 0)
+		return ICE_E_FULL;
 	ice_addr_copy(&a->cands[free_slot].addr, addr);
 	a->cands[free_slot].priority = priority;
 	a->cands[free_slot].type = (uint8_t)type;
@@ -410,19 +415,10 @@ ice_cand_for(struct ice_agent *a, const struct stun_addr *src, uint32_t priority
 			return i;
 		}
 	}
-	if (free_slot < 0) {
-		for (int i = 0; i < ICE_MAX_CANDS && free_slot < 0; i++) {
-			int in_use = 0;
-			if (a->cands[i].type != ICE_CAND_PRFLX)
-				continue;
-			for (int j = 0; j < ICE_MAX_PAIRS; j++)
-				in_use |= a->pairs[j].used && a->pairs[j].cand == i;
-			if (!in_use)
-				free_slot = i;
-		}
-		if (free_slot < 0)
-			return -ICE_DROP_TOO_MANY_CANDS;
-	}
+	if (free_slot < 0)
+		free_slot = ice_cand_reusable(a);
+	if (free_slot < 0)
+		return -ICE_DROP_TOO_MANY_CANDS;
 	/* RFC 8445 §7.3.1.3: priority from PRIORITY, type peer reflexive */
 	ice_addr_copy(&a->cands[free_slot].addr, src);
 	a->cands[free_slot].priority = priority;

@@ -15,31 +15,6 @@ rtcp_sext24(uint32_t v)
 	return (int32_t)(v ^ 0x800000u) - 0x800000;
 }
 
-/* Bounded reader: every untrusted length goes through rtcp_rd_take(). off <= len always. */
-struct rtcp_rd {
-	const uint8_t *p;
-	size_t len;
-	size_t off;
-};
-
-static inline const uint8_t *
-rtcp_rd_take(struct rtcp_rd *r, size_t n)
-{
-	const uint8_t *q;
-
-	if (n > r->len - r->off)
-		return NULL;
-	q = r->p + r->off;
-	r->off += n;
-	return q;
-}
-
-static inline size_t
-rtcp_rd_left(const struct rtcp_rd *r)
-{
-	return r->len - r->off;
-}
-
 /* ---- SDES (§6.5) ---- */
 
 int
@@ -58,7 +33,7 @@ rtcp_sdes_iter_init(struct rtcp_sdes_iter *it, const struct rtcp_pkt *p)
 int
 rtcp_sdes_iter_next(struct rtcp_sdes_iter *it, struct rtcp_sdes_item *item)
 {
-	struct rtcp_rd r = {it->buf, it->len, it->off};
+	struct wire_rd r = {it->buf, it->len, it->off};
 	const uint8_t *q, *l, *d;
 
 	memset(item, 0, sizeof(*item));
@@ -66,7 +41,7 @@ rtcp_sdes_iter_next(struct rtcp_sdes_iter *it, struct rtcp_sdes_item *item)
 		if (!it->in_chunk) {
 			if (it->chunks_left == 0)
 				return 0;
-			q = rtcp_rd_take(&r, 4);
+			q = wire_rd_take(&r, 4);
 			if (q == NULL)
 				return RTCP_E_LENGTH; /* SC names a missing chunk */
 			it->ssrc = wire_rd32(q);
@@ -74,19 +49,19 @@ rtcp_sdes_iter_next(struct rtcp_sdes_iter *it, struct rtcp_sdes_item *item)
 			it->in_chunk = 1;
 			it->off = (uint16_t)r.off;
 		}
-		q = rtcp_rd_take(&r, 1);
+		q = wire_rd_take(&r, 1);
 		if (q == NULL)
 			return RTCP_E_FORMAT; /* §6.5: the item list must end with a null octet */
 		if (q[0] == RTCP_SDES_END) {
 			/* §6.5: null octets up to the next 32-bit boundary end the chunk */
-			if (rtcp_rd_take(&r, (4 - r.off % 4) % 4) == NULL)
+			if (wire_rd_take(&r, (4 - r.off % 4) % 4) == NULL)
 				return RTCP_E_FORMAT;
 			it->in_chunk = 0;
 			it->off = (uint16_t)r.off;
 			continue;
 		}
-		l = rtcp_rd_take(&r, 1);
-		if (l == NULL || (d = rtcp_rd_take(&r, l[0])) == NULL)
+		l = wire_rd_take(&r, 1);
+		if (l == NULL || (d = wire_rd_take(&r, l[0])) == NULL)
 			return RTCP_E_FORMAT; /* the item runs past the packet */
 		item->ssrc = it->ssrc;
 		item->type = q[0];
@@ -137,7 +112,7 @@ static int
 rtcp_twcc_scan(const uint8_t *fci, size_t fci_len, uint16_t count, uint16_t *chunks_len,
         uint16_t *deltas_len)
 {
-	struct rtcp_rd r = {fci, fci_len, RTCP_TWCC_FCI_HDR};
+	struct wire_rd r = {fci, fci_len, RTCP_TWCC_FCI_HDR};
 	size_t covered = 0, deltas = 0, tail;
 	const uint8_t *q;
 
@@ -147,7 +122,7 @@ rtcp_twcc_scan(const uint8_t *fci, size_t fci_len, uint16_t count, uint16_t *chu
 		uint16_t chunk;
 		size_t n, left = count - covered;
 
-		q = rtcp_rd_take(&r, 2);
+		q = wire_rd_take(&r, 2);
 		if (q == NULL)
 			return RTCP_E_LENGTH;
 		chunk = wire_rd16(q);
@@ -173,9 +148,9 @@ rtcp_twcc_scan(const uint8_t *fci, size_t fci_len, uint16_t count, uint16_t *chu
 		}
 		covered += n;
 	}
-	if (deltas > rtcp_rd_left(&r))
+	if (deltas > wire_rd_left(&r))
 		return RTCP_E_LENGTH;
-	tail = rtcp_rd_left(&r) - deltas;
+	tail = wire_rd_left(&r) - deltas;
 	if (tail > 3)
 		return RTCP_E_LENGTH;
 	*chunks_len = (uint16_t)(r.off - RTCP_TWCC_FCI_HDR);
@@ -223,7 +198,7 @@ int
 rtcp_twcc_iter_next(struct rtcp_twcc_iter *it, struct rtcp_twcc_pkt *pkt)
 {
 	const struct rtcp_twcc *tw = it->tw;
-	struct rtcp_rd deltas = {tw->chunks + tw->chunks_len, tw->deltas_len, it->delta_off};
+	struct wire_rd deltas = {tw->chunks + tw->chunks_len, tw->deltas_len, it->delta_off};
 	const uint8_t *q;
 	uint8_t sym;
 
@@ -252,13 +227,13 @@ rtcp_twcc_iter_next(struct rtcp_twcc_iter *it, struct rtcp_twcc_pkt *pkt)
 	case RTCP_TWCC_NOT_RECEIVED:
 		break;
 	case RTCP_TWCC_SMALL_DELTA: /* §3.1.5: 8-bit unsigned */
-		q = rtcp_rd_take(&deltas, 1);
+		q = wire_rd_take(&deltas, 1);
 		if (q == NULL)
 			return RTCP_E_FORMAT;
 		pkt->delta = q[0];
 		break;
 	case RTCP_TWCC_LARGE_DELTA: /* §3.1.5: 16-bit signed */
-		q = rtcp_rd_take(&deltas, 2);
+		q = wire_rd_take(&deltas, 2);
 		if (q == NULL)
 			return RTCP_E_FORMAT;
 		pkt->delta = (int16_t)wire_rd16(q);
@@ -382,7 +357,7 @@ rtcp_iter_init(struct rtcp_iter *it, const uint8_t *buf, size_t len)
 int
 rtcp_iter_next(struct rtcp_iter *it, struct rtcp_pkt *p)
 {
-	struct rtcp_rd r = {it->buf, it->len, it->off};
+	struct wire_rd r = {it->buf, it->len, it->off};
 	const uint8_t *h;
 	size_t total;
 	uint8_t pad = 0;
@@ -391,13 +366,13 @@ rtcp_iter_next(struct rtcp_iter *it, struct rtcp_pkt *p)
 	memset(p, 0, sizeof(*p));
 	if (it->err)
 		return it->err;
-	if (rtcp_rd_left(&r) == 0)
+	if (wire_rd_left(&r) == 0)
 		return 0;
 	if (it->len > UINT16_MAX) {
 		rc = RTCP_E_LENGTH; /* not a UDP payload */
 		goto fail;
 	}
-	h = rtcp_rd_take(&r, RTCP_HDR_LEN);
+	h = wire_rd_take(&r, RTCP_HDR_LEN);
 	if (h == NULL) {
 		rc = RTCP_E_SHORT;
 		goto fail;
@@ -408,7 +383,7 @@ rtcp_iter_next(struct rtcp_iter *it, struct rtcp_pkt *p)
 	}
 	/* §6.4.1: length in 32-bit words minus one, header and padding included */
 	total = 4u * ((size_t)wire_rd16(h + 2) + 1);
-	if (rtcp_rd_take(&r, total - RTCP_HDR_LEN) == NULL) {
+	if (wire_rd_take(&r, total - RTCP_HDR_LEN) == NULL) {
 		rc = RTCP_E_SHORT;
 		goto fail;
 	}
@@ -536,7 +511,7 @@ rtcp_report_block_get(const uint8_t *blocks, uint8_t n, unsigned i, struct rtcp_
 int
 rtcp_bye_parse(const struct rtcp_pkt *p, struct rtcp_bye *bye)
 {
-	struct rtcp_rd r = {p->buf, p->len, RTCP_HDR_LEN};
+	struct wire_rd r = {p->buf, p->len, RTCP_HDR_LEN};
 	const uint8_t *ssrcs, *q, *reason = NULL;
 	uint8_t reason_len = 0;
 
@@ -545,15 +520,15 @@ rtcp_bye_parse(const struct rtcp_pkt *p, struct rtcp_bye *bye)
 		return RTCP_E_TYPE;
 	if (p->len < RTCP_HDR_LEN)
 		return RTCP_E_LENGTH;
-	ssrcs = rtcp_rd_take(&r, 4u * p->count);
+	ssrcs = wire_rd_take(&r, 4u * p->count);
 	if (ssrcs == NULL)
 		return RTCP_E_LENGTH;
-	if (rtcp_rd_left(&r) > 0) {
+	if (wire_rd_left(&r) > 0) {
 		/* optional length + reason, zero-padded to 32 bits */
-		q = rtcp_rd_take(&r, 1);
+		q = wire_rd_take(&r, 1);
 		reason_len = q[0];
-		reason = rtcp_rd_take(&r, reason_len);
-		if (reason == NULL || rtcp_rd_left(&r) > 3)
+		reason = wire_rd_take(&r, reason_len);
+		if (reason == NULL || wire_rd_left(&r) > 3)
 			return RTCP_E_FORMAT;
 	}
 	bye->sc = p->count;

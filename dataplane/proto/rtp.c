@@ -5,26 +5,6 @@
 #include "rtp.h"
 #include "wire.h"
 
-/* Bounded reader: every untrusted length goes through rtp_rd_take(). off <= len always. */
-struct rtp_rd {
-	const uint8_t *p;
-	size_t len;
-	size_t off;
-};
-
-/* @n bytes at the cursor, advancing it, or NULL (cursor unchanged) if fewer remain. */
-static inline const uint8_t *
-rtp_rd_take(struct rtp_rd *r, size_t n)
-{
-	const uint8_t *q;
-
-	if (n > r->len - r->off)
-		return NULL;
-	q = r->p + r->off;
-	r->off += n;
-	return q;
-}
-
 /*
  * The next element of an extension block (RFC 8285 §4.1-4.3) at *pos,
  * relative to the block's data, which starts at @blk_off in the packet.
@@ -35,12 +15,12 @@ static int
 rtp_ext_next(const uint8_t *blk, size_t blk_len, size_t blk_off, int two_byte, size_t *pos,
         struct rtp_ext *e, uint8_t *flags)
 {
-	struct rtp_rd r = {blk, blk_len, *pos};
+	struct wire_rd r = {blk, blk_len, *pos};
 	const uint8_t *h, *d;
 	uint8_t id, len;
 
 	for (;;) {
-		h = rtp_rd_take(&r, 1);
+		h = wire_rd_take(&r, 1);
 		if (h == NULL) {
 			*pos = r.off;
 			return 0;
@@ -63,13 +43,13 @@ rtp_ext_next(const uint8_t *blk, size_t blk_len, size_t blk_off, int two_byte, s
 			}
 		} else {
 			/* §4.3: 8-bit id, 8-bit length (0 allowed) */
-			const uint8_t *l = rtp_rd_take(&r, 1);
+			const uint8_t *l = wire_rd_take(&r, 1);
 			if (l == NULL)
 				return RTP_E_EXT;
 			id = h[0];
 			len = l[0];
 		}
-		d = rtp_rd_take(&r, len);
+		d = wire_rd_take(&r, len);
 		if (d == NULL)
 			return RTP_E_EXT;
 		e->id = id;
@@ -83,7 +63,7 @@ rtp_ext_next(const uint8_t *blk, size_t blk_len, size_t blk_off, int two_byte, s
 int
 rtp_pkt_parse(struct rtp_pkt *p, const uint8_t *buf, size_t len)
 {
-	struct rtp_rd r = {buf, len, 0};
+	struct wire_rd r = {buf, len, 0};
 	const uint8_t *h;
 	size_t rest;
 	int rc;
@@ -94,7 +74,7 @@ rtp_pkt_parse(struct rtp_pkt *p, const uint8_t *buf, size_t len)
 		rc = RTP_E_INVAL; /* not a UDP payload */
 		goto fail;
 	}
-	h = rtp_rd_take(&r, RTP_HDR_LEN);
+	h = wire_rd_take(&r, RTP_HDR_LEN);
 	if (h == NULL) {
 		rc = RTP_E_SHORT;
 		goto fail;
@@ -106,14 +86,14 @@ rtp_pkt_parse(struct rtp_pkt *p, const uint8_t *buf, size_t len)
 
 	/* §5.1: CSRC list */
 	p->cc = h[0] & 0x0f;
-	if (rtp_rd_take(&r, 4u * p->cc) == NULL) {
+	if (wire_rd_take(&r, 4u * p->cc) == NULL) {
 		rc = RTP_E_SHORT;
 		goto fail;
 	}
 
 	/* §5.3.1: one extension block, its length in 32-bit words */
 	if (h[0] & 0x10) {
-		const uint8_t *eh = rtp_rd_take(&r, RTP_EXT_HDR_LEN);
+		const uint8_t *eh = wire_rd_take(&r, RTP_EXT_HDR_LEN);
 		const uint8_t *blk;
 		size_t blk_len, pos = 0;
 		struct rtp_ext e;
@@ -127,7 +107,7 @@ rtp_pkt_parse(struct rtp_pkt *p, const uint8_t *buf, size_t len)
 		p->ext_profile = wire_rd16(eh);
 		blk_len = 4u * wire_rd16(eh + 2);
 		p->ext_off = (uint16_t)r.off;
-		blk = rtp_rd_take(&r, blk_len);
+		blk = wire_rd_take(&r, blk_len);
 		if (blk == NULL) {
 			rc = RTP_E_SHORT;
 			goto fail;

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "srtp.h"
+#include "wire.h"
 
 #define SRTP_RTP_HDR_MIN 12
 #define SRTP_INDEX_NONE UINT64_MAX /* estimation failed: the ROC would pass 2^32 - 1 */
@@ -21,27 +22,6 @@ struct srtp_engine {
 
 extern const struct srtp_backend srtp_backend_ipsecmb;
 extern const struct srtp_backend srtp_backend_libsrtp;
-
-static inline uint16_t
-srtp_rd16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static inline uint32_t
-srtp_rd32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
-static inline void
-srtp_wr32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
-}
 
 /*
  * Length of the RTP header, CSRC list and extension (RFC 3550 §5.1, §5.3.1),
@@ -66,7 +46,7 @@ srtp_rtp_hdr_len(const uint8_t *p, size_t len, size_t trailer, size_t *hdr)
 	if (p[0] & 0x10) {
 		if (h + 4 > len)
 			return SRTP_RES_BAD_HEADER;
-		h += 4 + 4 * (size_t)srtp_rd16(p + h + 2);
+		h += 4 + 4 * (size_t)wire_rd16(p + h + 2);
 	}
 	if (h > len)
 		return SRTP_RES_BAD_HEADER;

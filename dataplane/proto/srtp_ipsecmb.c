@@ -301,7 +301,7 @@ imb_selftest(void)
 static uint64_t
 be64(const uint8_t *p)
 {
-	return (uint64_t)srtp_rd32(p) << 32 | srtp_rd32(p + 4);
+	return (uint64_t)wire_rd32(p) << 32 | wire_rd32(p + 4);
 }
 
 /* RFC 2104 inner and outer states, as ipsec-mb's HMAC jobs take them. */
@@ -341,12 +341,12 @@ imb_ctx_init(struct srtp_engine *e, struct srtp_ctx *c, const struct srtp_params
 			hmac_sha1_precompute(
 			        ie->mgr, keys[i].auth, pv->k.cm[i].ipad, pv->k.cm[i].opad);
 			pv->k.cm[i].salt_hi = be64(keys[i].salt);
-			pv->k.cm[i].salt_lo = (uint64_t)srtp_rd32(keys[i].salt + 8) << 32 |
-			                      (uint64_t)srtp_rd16(keys[i].salt + 12) << 16;
+			pv->k.cm[i].salt_lo = (uint64_t)wire_rd32(keys[i].salt + 8) << 32 |
+			                      (uint64_t)wire_rd16(keys[i].salt + 12) << 16;
 		} else {
 			IMB_AES128_GCM_PRE(ie->mgr, key, &pv->k.gcm[i].key);
 			pv->k.gcm[i].salt_hi = be64(keys[i].salt);
-			pv->k.gcm[i].salt_lo = srtp_rd32(keys[i].salt + 8);
+			pv->k.gcm[i].salt_lo = wire_rd32(keys[i].salt + 8);
 		}
 	}
 	OPENSSL_cleanse(dec, sizeof(dec));
@@ -453,12 +453,12 @@ rtp_protect_prepare(struct srtp_ctx *c, uint8_t *p, uint16_t len, struct imb_slo
 		return r;
 	if (len > UINT16_MAX - SRTP_MAX_TRAILER)
 		return SRTP_RES_TOO_LONG;
-	s->ssrc = srtp_rd32(p + 8);
+	s->ssrc = wire_rd32(p + 8);
 	st = srtp_ssrc_get(c, s->ssrc);
 	if (st == NULL)
 		return SRTP_RES_SSRC_FULL;
 	known = !!(st->flags & SRTP_SSRC_RTP);
-	idx = srtp_rtp_index_guess_top(known, st->rtp.top, srtp_rd16(p + 2));
+	idx = srtp_rtp_index_guess_top(known, st->rtp.top, wire_rd16(p + 2));
 	if (idx == SRTP_INDEX_NONE)
 		return SRTP_RES_KEY_EXHAUSTED;
 	if (known && idx <= st->rtp.top) { /* not ahead: a repeat, or a reordered packet */
@@ -498,15 +498,15 @@ rtp_unprotect_prepare(
 	r = srtp_rtp_hdr_len(p, len, tag_len, &hdr);
 	if (r != SRTP_RES_OK)
 		return r;
-	s->ssrc = srtp_rd32(p + 8);
+	s->ssrc = wire_rd32(p + 8);
 	st = srtp_ssrc_get(c, s->ssrc);
 	if (st == NULL)
 		return SRTP_RES_SSRC_FULL;
 	known = !!(st->flags & SRTP_SSRC_RTP);
 	if (st->spec_gen == c->gen)
-		idx = srtp_rtp_index_guess_top(1, st->spec_top, srtp_rd16(p + 2));
+		idx = srtp_rtp_index_guess_top(1, st->spec_top, wire_rd16(p + 2));
 	else
-		idx = srtp_rtp_index_guess_top(known, st->rtp.top, srtp_rd16(p + 2));
+		idx = srtp_rtp_index_guess_top(known, st->rtp.top, wire_rd16(p + 2));
 	if (idx == SRTP_INDEX_NONE)
 		return SRTP_RES_KEY_EXHAUSTED;
 	r = srtp_replay_check(&st->rtp, known, idx);
@@ -591,7 +591,7 @@ rtcp_protect_prepare(struct srtp_ctx *c, uint8_t *p, uint16_t len, struct imb_sl
 		return r;
 	if (len > UINT16_MAX - SRTP_MAX_TRAILER)
 		return SRTP_RES_TOO_LONG;
-	s->ssrc = srtp_rd32(p + 4);
+	s->ssrc = wire_rd32(p + 4);
 	st = srtp_ssrc_get(c, s->ssrc);
 	if (st == NULL)
 		return SRTP_RES_SSRC_FULL;
@@ -620,11 +620,11 @@ rtcp_unprotect_prepare(struct srtp_ctx *c, uint8_t *p, uint16_t len, struct imb_
 	if (r != SRTP_RES_OK)
 		return r;
 	s->body = (uint16_t)(len - tag_len - SRTP_RTCP_TRAILER_LEN);
-	w = srtp_rd32(gcm ? p + len - SRTP_RTCP_TRAILER_LEN : p + s->body);
+	w = wire_rd32(gcm ? p + len - SRTP_RTCP_TRAILER_LEN : p + s->body);
 	s->index = w & SRTP_RTCP_INDEX_MAX;
 	s->enc = (uint8_t)(w >> 31);
 	s->hdr = SRTP_RTCP_HDR_LEN;
-	s->ssrc = srtp_rd32(p + 4);
+	s->ssrc = wire_rd32(p + 4);
 	st = srtp_ssrc_find(c, s->ssrc);
 	if (st == NULL && c->n_ssrc >= SRTP_MAX_SSRC)
 		return SRTP_RES_SSRC_FULL;
@@ -685,7 +685,7 @@ cm_fill(IMB_JOB *job, const struct imb_cm_keys *k, uint8_t *p, struct imb_slot *
 		break;
 	}
 	case OP_PROTECT_RTCP: /* §3.4: E||index is authenticated, not encrypted */
-		srtp_wr32(p + s->body, (uint32_t)s->enc << 31 | (uint32_t)s->index);
+		wire_wr32(p + s->body, (uint32_t)s->enc << 31 | (uint32_t)s->index);
 		job_cm(job, k, s, p, (size_t)s->body + 4, 1, s->enc);
 		break;
 	default:
@@ -835,17 +835,17 @@ gcm_chunk(struct imb_engine *ie, struct srtp_ctx *c, uint8_t *pkts[], uint16_t l
 
 		if (s->enc) { /* RFC 7714 §9.3: AAD = header || E||index */
 			memcpy(s->aad, p, SRTP_RTCP_HDR_LEN);
-			srtp_wr32(s->aad + SRTP_RTCP_HDR_LEN, w);
+			wire_wr32(s->aad + SRTP_RTCP_HDR_LEN, w);
 			gcm_run(m, k, s, p, s->hdr, s->aad, sizeof(s->aad),
 			        encrypt ? p + s->body : s->tag, encrypt);
 		} else { /* E = 0: AAD = header || payload || E||index, made contiguous */
 			if (!encrypt)
 				memcpy(s->saved, p + s->body, 4);
-			srtp_wr32(p + s->body, w);
+			wire_wr32(p + s->body, w);
 			gcm_run(m, k, s, p, s->body, p, (size_t)s->body + 4, s->tag, encrypt);
 		}
 		if (encrypt) { /* header || ct || tag || E|index */
-			srtp_wr32(p + s->body + 16, w);
+			wire_wr32(p + s->body + 16, w);
 			if (!s->enc)
 				memcpy(p + s->body, s->tag, 16);
 			lens[i] = (uint16_t)(s->body + 16 + SRTP_RTCP_TRAILER_LEN);

@@ -1,12 +1,39 @@
 /*
- * Network byte order loads and stores on unaligned bytes, for the sans-IO
- * parsers and builders. Callers check bounds first (each module's bounded
- * reader); these only move bytes.
+ * Network byte order loads and stores on unaligned bytes, and the bounded
+ * reader the sans-IO parsers take every untrusted length through. The loads
+ * and stores only move bytes: callers check bounds first (wire_rd_take).
  */
 #ifndef RTC_WIRE_H
 #define RTC_WIRE_H
 
+#include <stddef.h>
 #include <stdint.h>
+
+/* A cursor over len bytes at p; off <= len always. */
+struct wire_rd {
+	const uint8_t *p;
+	size_t len;
+	size_t off;
+};
+
+/* @n bytes at the cursor, advancing it, or NULL (cursor unchanged) if fewer remain. */
+static inline const uint8_t *
+wire_rd_take(struct wire_rd *r, size_t n)
+{
+	const uint8_t *q;
+
+	if (n > r->len - r->off)
+		return NULL;
+	q = r->p + r->off;
+	r->off += n;
+	return q;
+}
+
+static inline size_t
+wire_rd_left(const struct wire_rd *r)
+{
+	return r->len - r->off;
+}
 
 static inline uint16_t
 wire_rd16(const uint8_t *p)
