@@ -6,8 +6,12 @@
 #include <string.h>
 #include <strings.h>
 
+#include <netinet/in.h>
+#include <sys/socket.h>
+
 #include <ini.h>
 
+#include "auth.h"
 #include "config.h"
 
 enum config_type { CT_U32, CT_BOOL, CT_STR, CT_MAC, CT_IP4LIST, CT_IP6LIST, CT_LOGLEVEL, CT_CHOICE };
@@ -20,12 +24,20 @@ struct config_key {
 	const char *def;
 	const char *help;
 	const char *const *choices; /* CT_CHOICE: NULL-terminated; the field is the index */
+	unsigned flags;             /* CF_* */
 };
+
+#define CF_EMPTY 1u  /* CT_STR: "" is a value ("off", "none") */
+#define CF_SECRET 2u /* never shown by config_dump_redacted() and GET /v1/config */
 
 #define OFF(f) offsetof(struct rtc_config, f)
 
 /* Same order as enum kernels_pref (kernels/kernels.h). */
 static const char *const kernels_backends[] = {"auto", "cpu", "cuda", NULL};
+/* Same order as enum config_whep_nopub. */
+static const char *const whep_nopub[] = {"wait", "404", "409", NULL};
+
+#define STR(f) OFF(f), 0, sizeof(((struct rtc_config *)0)->f)
 
 static const struct config_key config_keys[] = {
 	{"dataplane.port", CT_STR, OFF(port), 0, sizeof(((struct rtc_config *)0)->port), "auto",
@@ -53,6 +65,62 @@ static const struct config_key config_keys[] = {
 			"empty polls before a worker starts to sleep"},
 	{"worker.idle_sleep_max_us", CT_U32, OFF(idle_sleep_max_us), 0, 100000, "200",
 			"longest idle sleep of a worker in microseconds; 0 = always busy-poll"},
+	{"cluster.node_id", CT_U32, OFF(node_id), 0, 4095, "0",
+			"this node's id in the cluster; written into every ICE ufrag it hands out"},
+	{"cluster.secret", CT_STR, STR(cluster_secret), "",
+			"secret shared by the cluster's nodes that signs ICE ufrags (>= 16 bytes); "
+			"empty = a random one per start (a single node)",
+			NULL, CF_EMPTY | CF_SECRET},
+	{"http.listen", CT_STR, STR(http_listen), "0.0.0.0:8080",
+			"WHIP/WHEP listener: addr:port, [v6addr]:port, or 'off'"},
+	{"http.max_body", CT_U32, OFF(http_max_body), 1024, 65536, "32768",
+			"largest request body (SDP offer, PATCH fragment) in bytes; more is 413"},
+	{"http.max_connections", CT_U32, OFF(http_max_conn), 4, 65536, "1024",
+			"concurrent HTTP connections per listener"},
+	{"http.cors_origins", CT_STR, STR(cors_origins), "*",
+			"origins allowed to call WHIP/WHEP from a browser: '*', a comma-separated list "
+			"of https://host[:port], or empty for no CORS",
+			NULL, CF_EMPTY},
+	{"http.ice_servers", CT_STR, STR(ice_servers), "",
+			"STUN/TURN servers sent as Link rel=ice-server: comma-separated "
+			"stun:host:port or turn:host:port?transport=udp|user|credential",
+			NULL, CF_EMPTY | CF_SECRET},
+	{"http.rate_limit", CT_U32, OFF(rate_limit), 0, 1000000, "20",
+			"requests per second per client address on the WHIP/WHEP listener; 0 = off"},
+	{"http.rate_burst", CT_U32, OFF(rate_burst), 1, 1000000, "40",
+			"requests a client may send at once before http.rate_limit applies"},
+	{"rest.listen", CT_STR, STR(rest_listen), "127.0.0.1:9090",
+			"REST control port and /metrics: addr:port, [v6addr]:port, or 'off'"},
+	{"rest.token", CT_STR, STR(rest_token), "",
+			"admin Bearer token for the REST port (/metrics and /v1/health excepted); "
+			"empty = no token (keep the listener on loopback)",
+			NULL, CF_EMPTY | CF_SECRET},
+	{"auth.tokens", CT_STR, STR(auth_tokens), "",
+			"static WHIP/WHEP Bearer tokens: comma-separated role:stream-pattern:token, "
+			"role publish|play|any, pattern exact or ending in '*'",
+			NULL, CF_EMPTY | CF_SECRET},
+	{"auth.jwt_secret", CT_STR, STR(jwt_secret), "",
+			"HS256 key of signed tokens (JWT with claims stream, role, exp) minted by an "
+			"auth service; >= 32 bytes; empty = off",
+			NULL, CF_EMPTY | CF_SECRET},
+	{"session.max", CT_U32, OFF(session_max), 1, 1000000, "1024",
+			"sessions on this node; more is 503"},
+	{"session.max_per_stream", CT_U32, OFF(session_max_per_stream), 1, 1000000, "256",
+			"sessions (publisher and viewers) of one stream; more is 503"},
+	{"session.max_per_token", CT_U32, OFF(session_max_per_token), 0, 1000000, "0",
+			"live sessions opened with one static token; 0 = no limit"},
+	{"session.setup_timeout_s", CT_U32, OFF(setup_timeout_s), 1, 3600, "30",
+			"a session whose ICE has not connected after this long is closed"},
+	{"session.idle_timeout_s", CT_U32, OFF(idle_timeout_s), 0, 86400, "60",
+			"a connected session that received nothing for this long is closed; 0 = off"},
+	{"session.replace_publisher", CT_BOOL, OFF(replace_publisher), 0, 0, "false",
+			"a WHIP POST for a live stream replaces its publisher (else 409)"},
+	{"session.whep_no_publisher", CT_CHOICE, OFF(whep_no_publisher), 0, 0, "wait",
+			"WHEP on a stream without publisher: wait (accept, media when it comes), "
+			"404, or 409 with Retry-After",
+			whep_nopub},
+	{"session.retry_after_s", CT_U32, OFF(retry_after_s), 1, 3600, "5",
+			"Retry-After of 503 (draining, full) and 409 answers"},
 	{"kernels.backend", CT_CHOICE, OFF(kernels_backend), 0, 0, "auto",
 			"AI-path compute: auto (CUDA if a device passes its self-test, else C), cpu, cuda",
 			kernels_backends},
@@ -240,6 +308,10 @@ config_set_key(struct rtc_config *c, const struct config_key *k, const char *v, 
 		*(int *)(base + k->off) = b;
 		return 0;
 	case CT_STR:
+		if (*v == '\0' && (k->flags & CF_EMPTY)) {
+			*(base + k->off) = '\0';
+			return 0;
+		}
 		if (*v == '\0' || strlen(v) >= k->max) {
 			snprintf(err, errlen, "must be 1..%u characters", k->max - 1);
 			return -1;
@@ -452,6 +524,40 @@ config_validate(const struct rtc_config *c, char *err, size_t errlen)
 				snprintf(err, errlen, "net.ipv6: an address is listed twice");
 				return -1;
 			}
+	{
+		struct sockaddr_storage ss;
+		unsigned sl;
+		char why[CONFIG_ERR_LEN];
+		if (config_listen_parse(c->http_listen, &ss, &sl, why, sizeof(why)) < 0) {
+			snprintf(err, errlen, "http.listen: %s", why);
+			return -1;
+		}
+		if (config_listen_parse(c->rest_listen, &ss, &sl, why, sizeof(why)) < 0) {
+			snprintf(err, errlen, "rest.listen: %s", why);
+			return -1;
+		}
+		if (strcmp(c->http_listen, c->rest_listen) == 0 && strcmp(c->http_listen, "off") != 0) {
+			snprintf(err, errlen, "rest.listen: the same as http.listen");
+			return -1;
+		}
+		if (c->cluster_secret[0] && strlen(c->cluster_secret) < 16) {
+			snprintf(err, errlen, "cluster.secret: at least 16 bytes (or empty)");
+			return -1;
+		}
+		if (c->jwt_secret[0] && strlen(c->jwt_secret) < 32) {
+			snprintf(err, errlen, "auth.jwt_secret: at least 32 bytes (or empty)");
+			return -1;
+		}
+		if (auth_rules_parse(c->auth_tokens, NULL, 0, why, sizeof(why)) < 0) {
+			snprintf(err, errlen, "auth.tokens: %s", why);
+			return -1;
+		}
+		if (c->session_max_per_stream > c->session_max) {
+			snprintf(err, errlen, "session.max_per_stream: more than session.max (%u)",
+					c->session_max);
+			return -1;
+		}
+	}
 	if (c->n_ipv6 + (c->ipv6_link_local ? 1 : 0) > CONFIG_MAX_ADDRS) {
 		snprintf(err, errlen, "net.ipv6: at most %d addresses with the link-local one",
 				CONFIG_MAX_ADDRS);
@@ -513,7 +619,7 @@ void
 config_dump(const struct rtc_config *c, FILE *out)
 {
 	char section[32] = "";
-	char val[1024];
+	char val[4096];
 
 	for (size_t i = 0; i < N_KEYS; i++) {
 		const char *dot = strchr(config_keys[i].name, '.');
@@ -526,6 +632,102 @@ config_dump(const struct rtc_config *c, FILE *out)
 		fprintf(out, "; %s (default: %s)\n%s = %s\n", config_keys[i].help,
 				config_keys[i].def, dot + 1, val);
 	}
+}
+
+void
+config_dump_redacted(const struct rtc_config *c, FILE *out)
+{
+	char section[32] = "";
+	char val[4096];
+	const char *name;
+	int secret;
+
+	for (size_t i = 0; config_key_at(c, i, 0, &name, val, sizeof(val), &secret) == 0; i++) {
+		const char *dot = strchr(name, '.');
+		size_t slen = (size_t)(dot - name);
+		if (strncmp(section, name, slen) != 0 || section[slen] != '\0') {
+			snprintf(section, sizeof(section), "%.*s", (int)slen, name);
+			fprintf(out, "%s[%s]\n", i ? "\n" : "", section);
+		}
+		fprintf(out, "%s = %s\n", dot + 1, val);
+	}
+}
+
+int
+config_key_at(const struct rtc_config *c, size_t i, int reveal, const char **name, char *val,
+		size_t vlen, int *secret)
+{
+	if (i >= N_KEYS)
+		return -1;
+	*name = config_keys[i].name;
+	*secret = (config_keys[i].flags & CF_SECRET) != 0;
+	config_format(c, &config_keys[i], val, vlen);
+	if (*secret && !reveal && val[0] != '\0')
+		snprintf(val, vlen, "<redacted>");
+	return 0;
+}
+
+int
+config_listen_parse(const char *s, struct sockaddr_storage *ss, unsigned *sslen, char *err,
+		size_t errlen)
+{
+	char host[INET6_ADDRSTRLEN + 2];
+	const char *colon;
+	uint32_t port;
+	size_t hlen;
+	int v6 = 0;
+
+	if (strcmp(s, "off") == 0)
+		return 1;
+	memset(ss, 0, sizeof(*ss));
+	if (s[0] == '[') {
+		const char *rb = strchr(s, ']');
+		if (rb == NULL || rb[1] != ':') {
+			snprintf(err, errlen, "'%s': expected [v6addr]:port", s);
+			return -1;
+		}
+		hlen = (size_t)(rb - s - 1);
+		colon = rb + 1;
+		s++;
+		v6 = 1;
+	} else {
+		colon = strrchr(s, ':');
+		if (colon == NULL) {
+			snprintf(err, errlen, "'%s': expected addr:port, [v6addr]:port or off", s);
+			return -1;
+		}
+		hlen = (size_t)(colon - s);
+	}
+	if (hlen == 0 || hlen >= sizeof(host)) {
+		snprintf(err, errlen, "'%.*s': not an address", (int)hlen, s);
+		return -1;
+	}
+	memcpy(host, s, hlen);
+	host[hlen] = '\0';
+	if (parse_u32(colon + 1, &port) != 0 || port == 0 || port > 65535) {
+		snprintf(err, errlen, "'%s': port must be 1..65535", colon + 1);
+		return -1;
+	}
+	if (v6 || strchr(host, ':') != NULL) {
+		struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)ss;
+		if (inet_pton(AF_INET6, host, &a6->sin6_addr) != 1) {
+			snprintf(err, errlen, "'%s' is not an IPv6 address", host);
+			return -1;
+		}
+		a6->sin6_family = AF_INET6;
+		a6->sin6_port = htons((uint16_t)port);
+		*sslen = sizeof(*a6);
+	} else {
+		struct sockaddr_in *a4 = (struct sockaddr_in *)ss;
+		if (inet_pton(AF_INET, host, &a4->sin_addr) != 1) {
+			snprintf(err, errlen, "'%s' is not an IPv4 address", host);
+			return -1;
+		}
+		a4->sin_family = AF_INET;
+		a4->sin_port = htons((uint16_t)port);
+		*sslen = sizeof(*a4);
+	}
+	return 0;
 }
 
 void

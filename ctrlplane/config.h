@@ -28,6 +28,13 @@ struct config_ip6 {
 	uint8_t plen;
 };
 
+/* session.whep_no_publisher */
+enum config_whep_nopub {
+	CONFIG_WHEP_WAIT = 0, /* accept; media flows once a publisher comes */
+	CONFIG_WHEP_404,
+	CONFIG_WHEP_409, /* with Retry-After (WHEP §4.3.8) */
+};
+
 struct rtc_config {
 	/* [dataplane] */
 	char port[128];
@@ -46,6 +53,32 @@ struct rtc_config {
 	struct config_ip6 ipv6[CONFIG_MAX_ADDRS];
 	int ipv6_link_local;
 	uint32_t media_port;
+	/* [cluster] */
+	uint32_t node_id;
+	char cluster_secret[256];
+	/* [http]: WHIP/WHEP */
+	char http_listen[80];
+	uint32_t http_max_body;
+	uint32_t http_max_conn;
+	char cors_origins[1024];
+	char ice_servers[1024];
+	uint32_t rate_limit;
+	uint32_t rate_burst;
+	/* [rest] */
+	char rest_listen[80];
+	char rest_token[256];
+	/* [auth] */
+	char auth_tokens[4096];
+	char jwt_secret[256];
+	/* [session] */
+	uint32_t session_max;
+	uint32_t session_max_per_stream;
+	uint32_t session_max_per_token;
+	uint32_t setup_timeout_s;
+	uint32_t idle_timeout_s;
+	int replace_publisher;
+	uint32_t whep_no_publisher; /* enum config_whep_nopub */
+	uint32_t retry_after_s;
 	/* [worker] */
 	uint32_t idle_polls;
 	uint32_t idle_sleep_max_us;
@@ -68,6 +101,22 @@ int config_load_file(struct rtc_config *c, const char *path, char *err, size_t e
 int config_validate(const struct rtc_config *c, char *err, size_t errlen);
 /* Write the effective configuration as a commented INI file that loads back the same. */
 void config_dump(const struct rtc_config *c, FILE *out);
+/* The same with every secret key's value replaced by "<redacted>" (logs, support bundles). */
+void config_dump_redacted(const struct rtc_config *c, FILE *out);
+/*
+ * Walk the keys in table order: 0 and @name, @val (formatted as the file
+ * takes it) and @secret for key @i, or -1 past the last. Secret values are
+ * returned only when @reveal is set, else "<redacted>" ("" stays "").
+ */
+int config_key_at(const struct rtc_config *c, size_t i, int reveal, const char **name, char *val,
+		size_t vlen, int *secret);
+/*
+ * Parse a listener "addr:port", "[v6addr]:port" or "off" (returns 1).
+ * 0 and @ss/@sslen filled, 1 for off, or -1 with the problem in @err.
+ */
+struct sockaddr_storage;
+int config_listen_parse(const char *s, struct sockaddr_storage *ss, unsigned *sslen, char *err,
+		size_t errlen);
 /* Write every key with its default and help text. */
 void config_help(FILE *out);
 

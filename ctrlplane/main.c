@@ -26,14 +26,13 @@
 #include <rte_lcore.h>
 
 #include "config.h"
+#include "control.h"
 #include "kernels.h"
 #include "log.h"
 #include "port.h"
 #include "rtcedge_version.h"
 #include "telemetry.h"
 #include "worker.h"
-
-#define CONTROL_TICK_US 100000
 
 static volatile sig_atomic_t got_signal;
 
@@ -183,28 +182,6 @@ netif_from_config(struct netif *nif, const struct rtc_config *c, const uint8_t m
 }
 
 static void
-stats_print_line(const struct dp *dp, const struct rtc_stats *prev, double secs)
-{
-	for (uint16_t i = 0; i < dp->n_workers; i++) {
-		const struct rtc_stats *s = &dp->workers[i].stats;
-		uint64_t drops = 0;
-		printf("  w%u/lcore%u rx %" PRIu64 " (%.0f/s) tx %" PRIu64 " (%.0f/s)", i,
-				dp->workers[i].lcore, s->v[RTC_STAT_rx_packets],
-				(double)(s->v[RTC_STAT_rx_packets] - prev[i].v[RTC_STAT_rx_packets]) / secs,
-				s->v[RTC_STAT_tx_packets],
-				(double)(s->v[RTC_STAT_tx_packets] - prev[i].v[RTC_STAT_tx_packets]) / secs);
-		for (unsigned k = 0; k < RTC_STAT__COUNT; k++) {
-			if (rtc_stats_is_drop((enum rtc_stat)k))
-				drops += s->v[k];
-			else if (s->v[k] && k > RTC_STAT_tx_bytes && k != RTC_STAT_idle_sleeps)
-				printf(" %s %" PRIu64, rtc_stats_name((enum rtc_stat)k), s->v[k]);
-		}
-		printf(" drops %" PRIu64 "\n", drops);
-	}
-	fflush(stdout);
-}
-
-static void
 stats_print_final(const struct dp *dp)
 {
 	struct rtc_stats sum;
@@ -217,38 +194,6 @@ stats_print_final(const struct dp *dp)
 	fflush(stdout);
 }
 
-/* The control lcore's loop until a signal: link changes and periodic counters. */
-static void
-control_loop(struct dp *dp, const struct port_state *ps, const struct rtc_config *cfg)
-{
-	struct rtc_stats *prev = calloc(dp->n_workers, sizeof(*prev));
-	uint64_t hz = rte_get_timer_hz(), start = rte_get_timer_cycles(), last = start;
-	int was_up = -1, up;
-	char link[RTE_ETH_LINK_MAX_STR_LEN];
-
-	while (!got_signal) {
-		uint64_t now;
-		rte_delay_us_sleep(CONTROL_TICK_US);
-		port_link_string(ps, link, sizeof(link), &up);
-		if (up != was_up) {
-			RTC_LOG(NOTICE, "port %s: %s", ps->name, link);
-			was_up = up;
-		}
-		now = rte_get_timer_cycles();
-		if (cfg->stats_interval_ms != 0 && prev != NULL &&
-				now - last >= hz / 1000 * cfg->stats_interval_ms) {
-			double secs = (double)(now - last) / (double)hz;
-			printf("[%8.1fs] port %s link %s\n", (double)(now - start) / (double)hz,
-					ps->name, up ? "up" : "down");
-			stats_print_line(dp, prev, secs);
-			for (uint16_t i = 0; i < dp->n_workers; i++)
-				prev[i] = dp->workers[i].stats;
-			last = now;
-		}
-	}
-	free(prev);
-}
-
 int
 main(int argc, char **argv)
 {
@@ -256,6 +201,8 @@ main(int argc, char **argv)
 	struct app_opts o = {0};
 	struct port_state ps = {0};
 	struct port_params pp = {0};
+	struct worker_sess_params sp;
+	struct control *ctl = NULL;
 	unsigned lcores[WORKER_MAX];
 	unsigned n = 0, lc;
 	char err[256];
@@ -358,10 +305,24 @@ main(int argc, char **argv)
 	dp.n_workers = (uint16_t)n;
 	dp.idle.polls_before_sleep = o.cfg.idle_polls;
 	dp.idle.sleep_max_us = o.cfg.idle_sleep_max_us;
-	if (worker_setup(&dp, lcores, ps.n_rxq, ps.n_txq, err, sizeof(err)) != 0) {
+	{
+		int is_config;
+		if (control_init(&ctl, &o.cfg, (uint16_t)n, err, sizeof(err), &is_config) != 0) {
+			fprintf(stderr, "rtcedge: %s%s\n", is_config ? "config: " : "", err);
+			code = is_config ? EX_CONFIG : EX_UNAVAILABLE;
+			goto out_port;
+		}
+	}
+	control_worker_params(ctl, &sp);
+	if (worker_setup(&dp, lcores, ps.n_rxq, ps.n_txq, &sp, err, sizeof(err)) != 0) {
 		fprintf(stderr, "rtcedge: %s\n", err);
 		code = EX_UNAVAILABLE;
 		goto out_port;
+	}
+	if (control_listen(ctl, &dp, &ps, err, sizeof(err)) != 0) {
+		fprintf(stderr, "rtcedge: %s\n", err);
+		code = EX_UNAVAILABLE;
+		goto out_workers;
 	}
 	if (rtc_telemetry_register(&dp, &ps) != 0)
 		RTC_LOG(WARNING, "telemetry commands not registered");
@@ -379,7 +340,7 @@ main(int argc, char **argv)
 		code = EX_SOFTWARE;
 		dp.quit = 1;
 	} else {
-		control_loop(&dp, &ps, &o.cfg);
+		control_run(ctl, &got_signal);
 		RTC_LOG(NOTICE, "signal %d: stopping", (int)got_signal);
 		dp.quit = 1;
 	}
@@ -388,12 +349,16 @@ main(int argc, char **argv)
 			code = EX_SOFTWARE;
 	}
 	stats_print_final(&dp);
+	control_fini(ctl);
 	port_teardown(&ps);
 	worker_teardown(&dp);
 	rte_eal_cleanup();
 	return code;
 
+out_workers:
+	worker_teardown(&dp);
 out_port:
+	control_fini(ctl);
 	port_teardown(&ps);
 out_eal:
 	rte_eal_cleanup();

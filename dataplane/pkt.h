@@ -64,4 +64,14 @@ struct pkt_ctx {
 enum pkt_verdict pkt_process(const struct pkt_ctx *c, uint8_t *buf, uint16_t *len,
 		uint16_t room, struct pkt_media *m);
 
+/*
+ * Turn the received media datagram in buf (described by @m) into one back to
+ * its sender carrying @plen bytes of @payload: MACs, addresses and ports
+ * swapped, a fresh IPv4 (DF, TTL 64) or IPv6 (hop limit 64) header without
+ * options or extension headers, checksums computed; the 802.1Q tag is kept.
+ * Returns the frame length, or 0 if it would not fit in @room.
+ */
+uint16_t pkt_udp_reply(uint8_t *buf, uint16_t room, const struct pkt_media *m, const void *payload,
+		uint16_t plen);
+
 #endif

@@ -17,8 +17,8 @@
 #define TX_DRAIN_US 100
 
 int
-worker_setup(struct dp *dp, const unsigned *lcores, uint16_t n_rxq, uint16_t n_txq, char *err,
-		size_t errlen)
+worker_setup(struct dp *dp, const unsigned *lcores, uint16_t n_rxq, uint16_t n_txq,
+		const struct worker_sess_params *sp, char *err, size_t errlen)
 {
 	dp->workers = rte_zmalloc("rtc_workers", sizeof(struct worker) * dp->n_workers,
 			RTE_CACHE_LINE_SIZE);
@@ -46,6 +46,26 @@ worker_setup(struct dp *dp, const unsigned *lcores, uint16_t n_rxq, uint16_t n_t
 			w->txring = rte_ring_create(name, WORKER_RING_SIZE, sock, RING_F_SC_DEQ);
 			if (w->txring == NULL)
 				goto err_ring;
+		}
+		snprintf(name, sizeof(name), "rtc_cmd_%u", i);
+		w->cmd_ring = rte_ring_create_elem(name, sizeof(struct dpmsg_cmd), DPMSG_RING_SIZE,
+				sock, RING_F_SP_ENQ | RING_F_SC_DEQ);
+		snprintf(name, sizeof(name), "rtc_ev_%u", i);
+		w->ev_ring = rte_ring_create_elem(name, sizeof(struct dpmsg_event), DPMSG_RING_SIZE,
+				sock, RING_F_SP_ENQ | RING_F_SC_DEQ);
+		if (w->cmd_ring == NULL || w->ev_ring == NULL)
+			goto err_ring;
+		{
+			struct wsess *slots = rte_zmalloc_socket("rtc_wsess",
+					sizeof(struct wsess) * sp->slots, RTE_CACHE_LINE_SIZE, sock);
+			if (slots == NULL) {
+				snprintf(err, errlen, "no memory for %u sessions on worker %u (%zu bytes; "
+						      "lower session.max or give EAL more memory, -m)",
+						sp->slots, i, sizeof(struct wsess) * sp->slots);
+				worker_teardown(dp);
+				return -ENOMEM;
+			}
+			wsess_table_init(&w->sess, slots, sp->slots, i, sp->node, sp->keys, sp->nkeys);
 		}
 	}
 	for (uint16_t i = 0; i < dp->n_workers; i++) {
@@ -75,6 +95,12 @@ worker_teardown(struct dp *dp)
 			rte_pktmbuf_free(m);
 		rte_ring_free(w->handoff);
 		rte_ring_free(w->txring);
+		rte_ring_free(w->cmd_ring);
+		rte_ring_free(w->ev_ring);
+		if (w->sess.s != NULL) {
+			memset(w->sess.s, 0, sizeof(struct wsess) * w->sess.cap); /* ICE passwords */
+			rte_free(w->sess.s);
+		}
 		rte_pktmbuf_free_bulk(w->tx_buf, w->tx_n);
 	}
 	rte_free(dp->workers);
@@ -133,12 +159,40 @@ worker_tx(const struct dp *dp, struct worker *w, struct rte_mbuf *m)
 		worker_tx_flush(dp, w);
 }
 
+/* Session events to the control lcore; a full ring loses them (counted). */
+static void
+worker_send_events(struct worker *w, const struct dpmsg_event *ev, unsigned n)
+{
+	unsigned sent;
+
+	if (n == 0)
+		return;
+	sent = rte_ring_enqueue_burst_elem(w->ev_ring, ev, sizeof(*ev), n, NULL);
+	w->stats.v[RTC_STAT_sess_events] += sent;
+	w->stats.v[RTC_STAT_sess_events_lost] += n - sent;
+}
+
+/* Where the receiving worker leaves the frame's metadata for the owner: the mbuf's headroom. */
+#define MEDIA_META_ROOM RTE_ALIGN_CEIL(sizeof(struct pkt_media), 8)
+
+static inline struct pkt_media *
+worker_meta_slot(struct rte_mbuf *m)
+{
+	return (struct pkt_media *)(rte_pktmbuf_mtod(m, uint8_t *) - MEDIA_META_ROOM);
+}
+
+static int worker_handoff(const struct dp *dp, struct worker *w, struct rte_mbuf *m,
+		unsigned owner);
+
 /*
- * The media handler of the owning worker. Until the protocol modules land
- * this only counts the class; the caller then releases the frame.
+ * A media datagram this worker handles. STUN goes to the session its
+ * routing label names (answered here, or handed to the owning worker);
+ * DTLS, RTP and RTCP are counted by class until the media path lands.
+ * Returns 1 if @m was consumed (sent or handed off), 0 if the caller frees it.
  */
-static inline void
-worker_media(struct worker *w, enum demux_class cls)
+static inline int
+worker_media(const struct dp *dp, struct worker *w, struct rte_mbuf *m,
+		const struct pkt_media *meta, uint64_t now_us)
 {
 	static const enum rtc_stat cls_stat[] = {
 		[DEMUX_STUN] = RTC_STAT_media_stun,
@@ -146,16 +200,51 @@ worker_media(struct worker *w, enum demux_class cls)
 		[DEMUX_RTP] = RTC_STAT_media_rtp,
 		[DEMUX_RTCP] = RTC_STAT_media_rtcp,
 	};
+	struct dpmsg_event ev[4];
+	unsigned n_ev = 0, owner = 0;
+	const uint8_t *resp = NULL;
+	uint16_t resp_len = 0, len;
 
-	rtc_stats_inc(&w->stats, cls_stat[cls]);
+	rtc_stats_inc(&w->stats, cls_stat[meta->cls]);
+	if (meta->cls != DEMUX_STUN)
+		return 0;
+	switch (wsess_stun(&w->sess, now_us, &meta->flow,
+			rte_pktmbuf_mtod_offset(m, const uint8_t *, meta->payload_off),
+			meta->payload_len, &w->stats, &resp, &resp_len, &owner, ev, RTE_DIM(ev),
+			&n_ev)) {
+	case WSESS_TX:
+		worker_send_events(w, ev, n_ev);
+		len = pkt_udp_reply(rte_pktmbuf_mtod(m, uint8_t *),
+				(uint16_t)(rte_pktmbuf_data_len(m) + rte_pktmbuf_tailroom(m)), meta, resp,
+				resp_len);
+		if (len == 0) {
+			rtc_stats_inc(&w->stats, RTC_DROP_reply_no_room);
+			return 0;
+		}
+		m->data_len = len;
+		m->pkt_len = len;
+		m->ol_flags = 0;
+		worker_tx(dp, w, m);
+		return 1;
+	case WSESS_HANDOFF:
+		if (owner >= dp->n_workers || owner == w->idx) {
+			rtc_stats_inc(&w->stats, RTC_DROP_stun_no_session);
+			return 0;
+		}
+		return worker_handoff(dp, w, m, owner) == 0;
+	default:
+		worker_send_events(w, ev, n_ev);
+		return 0;
+	}
 }
 
-/* Pass @m to its owner; 0 if queued, -1 if the owner's ring is full (counted). */
-static inline int
-worker_handoff(const struct dp *dp, struct worker *w, struct rte_mbuf *m, unsigned owner,
-		enum demux_class cls)
+/*
+ * Pass @m to its owner with its metadata (in the headroom, see
+ * worker_meta_slot); 0 if queued, -1 if the owner's ring is full (counted).
+ */
+static int
+worker_handoff(const struct dp *dp, struct worker *w, struct rte_mbuf *m, unsigned owner)
 {
-	m->hash.usr = cls; /* the owner needs the class, not a second classification */
 	if (rte_ring_enqueue(dp->workers[owner].handoff, m) != 0) {
 		rtc_stats_inc(&w->stats, RTC_DROP_handoff_full);
 		return -1;
@@ -246,11 +335,21 @@ worker_rx_burst(const struct dp *dp, struct worker *w, struct rte_mbuf **pkts, u
 			worker_tx(dp, w, m);
 			break;
 		case PKT_MEDIA:
-			owner = steer_owner(&meta.flow, dp->n_workers);
-			if (owner == w->idx) {
-				worker_media(w, meta.cls);
+			/* the owner reads the metadata from the headroom, not a second parse */
+			if (unlikely(rte_pktmbuf_headroom(m) < MEDIA_META_ROOM)) {
+				rtc_stats_inc(&w->stats, RTC_DROP_reply_no_room);
 				done[n_done++] = m;
-			} else if (worker_handoff(dp, w, m, owner, meta.cls) != 0) {
+				break;
+			}
+			*worker_meta_slot(m) = meta;
+			/* STUN names its owner in the ufrag; the rest by 5-tuple until the
+			 * flow table lands */
+			owner = meta.cls == DEMUX_STUN ? w->idx
+						       : steer_owner(&meta.flow, dp->n_workers);
+			if (owner == w->idx) {
+				if (!worker_media(dp, w, m, &meta, now_us))
+					done[n_done++] = m;
+			} else if (worker_handoff(dp, w, m, owner) != 0) {
 				done[n_done++] = m;
 			}
 			break;
@@ -262,6 +361,26 @@ worker_rx_burst(const struct dp *dp, struct worker *w, struct rte_mbuf **pkts, u
 	}
 	if (n_done != 0)
 		worker_free_rx(done, n_done);
+}
+
+/* Commands from the control lcore, and session timers; the number of commands applied. */
+static unsigned
+worker_control(struct worker *w, uint64_t now_us)
+{
+	struct dpmsg_cmd cmd[8];
+	struct dpmsg_event ev[8];
+	unsigned n, n_ev = 0;
+
+	n = rte_ring_dequeue_burst_elem(w->cmd_ring, cmd, sizeof(cmd[0]), RTE_DIM(cmd), NULL);
+	for (unsigned i = 0; i < n; i++) {
+		if (wsess_apply(&w->sess, &cmd[i], now_us, &ev[n_ev], &w->stats))
+			n_ev++;
+	}
+	worker_send_events(w, ev, n_ev);
+	n_ev = 0;
+	wsess_tick(&w->sess, now_us, ev, RTE_DIM(ev), &n_ev);
+	worker_send_events(w, ev, n_ev);
+	return n;
 }
 
 /* l3fwd-power style: spin while busy, back off exponentially once idle. */
@@ -319,12 +438,19 @@ worker_main(void *arg)
 		/* media frames other workers received for flows we own */
 		n = (uint16_t)rte_ring_dequeue_burst(w->handoff, (void **)pkts, WORKER_BURST, NULL);
 		if (n != 0) {
+			struct rte_mbuf *done[WORKER_BURST];
+			uint16_t n_done = 0;
 			w->stats.v[RTC_STAT_handoff_in] += n;
-			for (uint16_t i = 0; i < n; i++)
-				worker_media(w, (enum demux_class)pkts[i]->hash.usr);
-			worker_free_rx(pkts, n);
+			for (uint16_t i = 0; i < n; i++) {
+				struct pkt_media meta = *worker_meta_slot(pkts[i]);
+				if (!worker_media(dp, w, pkts[i], &meta, now_us))
+					done[n_done++] = pkts[i];
+			}
+			if (n_done != 0)
+				worker_free_rx(done, n_done);
 			got += n;
 		}
+		got += worker_control(w, now_us);
 		/* frames other workers send through our TX queue */
 		if (w->txring != NULL) {
 			n = (uint16_t)rte_ring_dequeue_burst(w->txring, (void **)pkts, WORKER_BURST,

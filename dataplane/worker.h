@@ -14,11 +14,13 @@
 #include <stdint.h>
 
 #include <rte_common.h>
+#include <rte_cycles.h>
 #include <rte_mbuf.h>
 
 #include "neigh.h"
 #include "netif.h"
 #include "stats.h"
+#include "wsess.h"
 
 #define WORKER_BURST 32
 #define WORKER_MAX 64
@@ -45,8 +47,19 @@ struct worker {
 	uint64_t tx_deadline;
 	uint32_t idle_polls;
 	uint32_t sleep_us;
+	struct rte_ring *cmd_ring; /* struct dpmsg_cmd from the control lcore (elem ring) */
+	struct rte_ring *ev_ring;  /* struct dpmsg_event to the control lcore (elem ring) */
+	struct wsess_table sess;
 	struct neigh_table neigh;
 } __rte_cache_aligned;
+
+/* The sessions every worker can hold, and the keys of the routing labels. */
+struct worker_sess_params {
+	uint32_t slots; /* per worker */
+	uint16_t node;
+	unsigned nkeys;
+	const struct ufrag_key *keys;
+};
 
 /* What all workers share; read-only once they run, except @quit. */
 struct dp {
@@ -59,9 +72,16 @@ struct dp {
 	struct worker *workers; /* n_workers, cache-aligned */
 };
 
+/* The dataplane's clock in µs (TSC based): workers and the control lcore compare its values. */
+static inline uint64_t
+rtc_now_us(void)
+{
+	return rte_rdtsc() / (rte_get_tsc_hz() / 1000000);
+}
+
 /* Assign queues and rings; 0 or a negative errno with @err set. */
 int worker_setup(struct dp *dp, const unsigned *lcores, uint16_t n_rxq, uint16_t n_txq,
-		char *err, size_t errlen);
+		const struct worker_sess_params *sp, char *err, size_t errlen);
 /* Free the rings and worker array. */
 void worker_teardown(struct dp *dp);
 /* lcore entry point; arg is the struct dp. */

@@ -134,6 +134,7 @@ def app_argv(a, app, prefix, pcap):
     if app == "rtcedge":
         return [a.rtcedge] + eal_args(a, prefix, pcap) + [
             "--", "--set", "worker.idle_sleep_max_us=0",
+            "--set", "http.listen=off", "--set", "rest.listen=off",
             "--set", "dataplane.mbufs=%d" % a.mbufs]
     return [TESTPMD] + eal_args(a, prefix, pcap) + [
         "--", "--forward-mode=io", "--nb-cores=1", "--port-topology=loop",

@@ -510,6 +510,11 @@ def nd_not_ours():
 
 MEDIA_KINDS = (("media_stun", stun_binding_request), ("media_dtls", dtls_client_hello_record),
                ("media_rtp", rtp_packet), ("media_rtcp", rtcp_sender_report))
+# A STUN datagram goes to the session its USERNAME's routing label names
+# (dataplane/wsess.c); these carry no USERNAME, so they are dropped after
+# classification. The session path itself is tested in test_wsess.c and
+# tests/integration/ice_dataplane.py.
+STUN_NO_SESSION = "drop_stun_no_username"
 
 
 @case
@@ -518,14 +523,15 @@ def media():
     c = Case("media", media.__doc__)
     for mk, fam in ((udp4, "IPv4"), (udp6, "IPv6")):
         for cnt, pl in MEDIA_KINDS:
-            c.add(mk(pl()), cnt, note="%s over %s" % (cnt[6:].upper(), fam))
+            extra = (STUN_NO_SESSION,) if cnt == "media_stun" else ()
+            c.add(mk(pl()), cnt, *extra, note="%s over %s" % (cnt[6:].upper(), fam))
     c.add(udp4(rtp_packet(seq=2, pt=96, marker=1), chksum=0), "media_rtp",
           note="IPv4, zero UDP checksum (none)")
-    c.add(udp6(stun_binding_request(), ext=IPv6ExtHdrHopByHop()), "media_stun",
+    c.add(udp6(stun_binding_request(), ext=IPv6ExtHdrHopByHop()), "media_stun", STUN_NO_SESSION,
           note="behind a hop-by-hop header")
     c.add(udp6(rtcp_sender_report(), src=PEER_LL, dst=OUR_LL), "media_rtcp",
           note="to our link-local address")
-    c.add(pad(udp4(stun_binding_request(b"padded-frame")), 64), "media_stun",
+    c.add(pad(udp4(stun_binding_request(b"padded-frame")), 64), "media_stun", STUN_NO_SESSION,
           note="Ethernet padding")
     return c
 
@@ -539,7 +545,9 @@ def media_boundaries():
         return udp4(bytes([b]) + bytes(range(1, n)))
     for b, cnt in ((0, "media_stun"), (3, "media_stun"), (20, "media_dtls"), (63, "media_dtls"),
                    (128, "media_rtp"), (191, "media_rtp")):
-        c.add(first(b), cnt, note="first byte %d" % b)
+        # STUN-class bytes that are no STUN message (length 0x0203 > what follows)
+        extra = ("drop_stun_malformed",) if cnt == "media_stun" else ()
+        c.add(first(b), cnt, *extra, note="first byte %d" % b)
     c.add(udp4(b"\x80\xc8" + b"\0" * 6), "media_rtcp", note="PT 72 with M (RTCP 200), 8 bytes")
     c.add(udp4(b"\x80\x5f" + b"\0" * 6), "media_rtcp", note="PT 95 (RTCP 223)")
     c.add(udp4(b"\x80\x3f" + b"\0" * 10), "media_rtp", note="PT 63, 12 bytes")
@@ -710,7 +718,8 @@ def vlan():
     c.add(ns(src="::", sllao=None, vlan=V), "nd_adverts", out=dad_na_expected(vlan=V),
           note="DAD NS")
     c.add(udp4(rtp_packet(), eth=eth_in(vlan=V)), "media_rtp", note="RTP over IPv4")
-    c.add(udp6(stun_binding_request(), eth=eth_in(vlan=V)), "media_stun", note="STUN over IPv6")
+    c.add(udp6(stun_binding_request(), eth=eth_in(vlan=V)), "media_stun", STUN_NO_SESSION,
+          note="STUN over IPv6")
     c.add(arp_request(), "drop_vlan_mismatch", note="untagged")
     c.add(arp_request(vlan=200), "drop_vlan_mismatch", note="VLAN 200")
     c.add(echo4(b"x", eth=eth_in(vlan=0)), "drop_vlan_mismatch", note="priority tag only")
@@ -805,11 +814,17 @@ def multi_worker():
             cnt, mk = MEDIA_KINDS[(i + k) % 4]
             pl = mk(seq=k + 1) if mk is rtp_packet else mk()
             ctr = {cnt: 1}
-            if owner == 1:
+            # STUN's owner is named by its ufrag, not the 5-tuple: the receiving
+            # worker (0) reads it, and drops it here (no USERNAME)
+            own = 0 if cnt == "media_stun" else owner
+            if cnt == "media_stun":
+                ctr[STUN_NO_SESSION] = 1
+                per[0][STUN_NO_SESSION] = per[0].get(STUN_NO_SESSION, 0) + 1
+            if own == 1:
                 ctr.update(handoff_out=1, handoff_in=1)
             c.add(udp6(pl, sport=sport) if v6 else udp4(pl, sport=sport), ctr,
-                  note="flow %d -> worker %d" % (sport, owner))
-            per[owner][cnt] = per[owner].get(cnt, 0) + 1
+                  note="flow %d -> worker %d" % (sport, own))
+            per[own][cnt] = per[own].get(cnt, 0) + 1
         if i == 20:
             c.add(echo4(b"mw", seq=9), "icmp_echo_replies", out=echo4_reply(b"mw", seq=9),
                   note="ICMP echo")
@@ -818,7 +833,7 @@ def multi_worker():
                   note="ICMPv6 echo")
         if i == 40:
             c.add(ns(), "nd_adverts", "nd_learned", out=na_expected(), note="NS")
-    to_w1 = sum(per[1].values())
+    to_w1 = sum(v for k, v in per[1].items() if k.startswith("media_"))
     assert 0 < to_w1 < sum(per[0].values()) + to_w1, "the flows must use both workers"
     # One RX and one TX queue (net_pcap has no RSS): worker 0 receives and
     # sends everything; worker 1 only gets its flows handed off. It never has

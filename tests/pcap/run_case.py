@@ -217,7 +217,9 @@ def run_one(rtcedge, c, timeout, keep, verbose):
     pcap_write(inp, c.frames)
     cmd = [rtcedge] + c.eal_lcores + [
         "--no-huge", "-m", "256", "--no-pci", "--file-prefix", prefix,
-        "--vdev", "net_pcap0,rx_pcap=%s,tx_pcap=%s" % (inp, outp), "--"]
+        "--vdev", "net_pcap0,rx_pcap=%s,tx_pcap=%s" % (inp, outp), "--",
+        # frames only: no HTTP listeners (parallel cases would compete for the ports)
+        "--set", "http.listen=off", "--set", "rest.listen=off"]
     for s in c.sets:
         cmd += ["--set", s]
     if verbose:

@@ -1,0 +1,478 @@
+/* The control lcore's loop and what it owns (see control.h). */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/random.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <openssl/crypto.h>
+#include <rte_cycles.h>
+#include <rte_ethdev.h>
+#include <rte_ring.h>
+#include <rte_ring_elem.h>
+
+#include "auth.h"
+#include "control.h"
+#include "dtls.h"
+#include "httpd.h"
+#include "log.h"
+#include "ratelimit.h"
+#include "rest.h"
+#include "rtcedge_version.h"
+#include "session.h"
+#include "whip.h"
+
+#define TICK_MS 10             /* longest wait for HTTP before the loop's other work */
+#define LINK_CHECK_US 100000   /* link state */
+#define NODE_REFRESH_US 1000000 /* per-worker rates of the REST node view */
+#define HTTP_TIMEOUT_S 30
+
+struct control {
+	const struct rtc_config *cfg;
+	struct dp *dp;
+	const struct port_state *ps;
+	struct ufrag_key key;
+	struct dtls_cert *cert;
+	struct sessmgr sm;
+	struct auth auth;
+	struct ratelimit *rl;
+	struct whip whip;
+	struct rest rest;
+	struct rest_node node;
+	struct httpd *http;
+	struct httpd *restd;
+	int epfd;
+	uint64_t start_us;
+	uint64_t next_link_us;
+	uint64_t next_node_us;
+	uint64_t last_node_us;
+	uint64_t last_print_us;
+	struct rtc_stats *prev; /* per worker, at the last node refresh */
+	struct rtc_stats *prev_print;
+};
+
+static uint64_t
+control_now_us(void)
+{
+	return rtc_now_us();
+}
+
+static uint64_t
+last_rx(void *ctx, uint16_t worker, uint32_t slot)
+{
+	const struct control *c = ctx;
+	const struct worker *w = &c->dp->workers[worker];
+
+	return slot < w->sess.cap ? w->sess.s[slot].last_rx_us : 0;
+}
+
+static void
+sess_stats(void *ctx, const struct sess *s, struct rest_sess_stats *out)
+{
+	const struct control *c = ctx;
+	const struct worker *w = &c->dp->workers[s->worker];
+	const struct wsess *ws;
+
+	memset(out, 0, sizeof(*out));
+	if (s->slot >= w->sess.cap)
+		return;
+	ws = &w->sess.s[s->slot];
+	out->rx_packets = ws->rx_packets;
+	out->rx_bytes = ws->rx_bytes;
+	out->tx_packets = ws->tx_packets;
+	out->tx_bytes = ws->tx_bytes;
+	out->last_rx_us = ws->last_rx_us;
+	out->stun_answered = ws->ice.stats[ICE_STAT_ANSWERED];
+	for (unsigned k = 1; k < ICE_DROP_MAX; k++)
+		out->stun_dropped += ws->ice.drops[k];
+}
+
+int
+control_init(struct control **out, const struct rtc_config *cfg, uint16_t n_workers, char *err,
+		size_t errlen, int *is_config)
+{
+	struct control *c = calloc(1, sizeof(*c));
+	struct sessmgr_config sc = {0};
+	uint8_t secret[32];
+	const void *sec;
+	size_t seclen;
+	char why[256];
+
+	*is_config = 0;
+	if (c == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	c->cfg = cfg;
+	c->epfd = -1;
+	if (cfg->cluster_secret[0] != '\0') {
+		sec = cfg->cluster_secret;
+		seclen = strlen(cfg->cluster_secret);
+	} else {
+		if (getrandom(secret, sizeof(secret), 0) != sizeof(secret)) {
+			snprintf(err, errlen, "getrandom: %s", strerror(errno));
+			goto fail;
+		}
+		sec = secret;
+		seclen = sizeof(secret);
+		RTC_LOG(NOTICE, "cluster.secret is empty: ICE ufrags are signed with a random key "
+				"(fine for one node; set it on every node of a cluster)");
+	}
+	if (ufrag_self_test() != 0 || ufrag_key_init(&c->key, 0, sec, seclen) != 0) {
+		snprintf(err, errlen, "ufrag label self-test or key setup failed");
+		goto fail;
+	}
+	OPENSSL_cleanse(secret, sizeof(secret));
+	if (auth_init(&c->auth, cfg->auth_tokens, cfg->jwt_secret, why, sizeof(why)) != 0) {
+		snprintf(err, errlen, "%s", why);
+		*is_config = 1;
+		goto fail;
+	}
+	c->rl = malloc(sizeof(*c->rl));
+	if (c->rl == NULL) {
+		snprintf(err, errlen, "out of memory");
+		goto fail;
+	}
+	ratelimit_init(c->rl, cfg->rate_limit, cfg->rate_burst);
+	c->cert = dtls_cert_new((int64_t)time(NULL), 0);
+	if (c->cert == NULL) {
+		snprintf(err, errlen, "cannot create the DTLS certificate (OpenSSL)");
+		goto fail;
+	}
+	sc.max = cfg->session_max;
+	sc.max_per_stream = cfg->session_max_per_stream;
+	sc.max_per_token = cfg->session_max_per_token;
+	sc.setup_timeout_s = cfg->setup_timeout_s;
+	sc.idle_timeout_s = cfg->idle_timeout_s;
+	sc.replace_publisher = (uint8_t)cfg->replace_publisher;
+	sc.whep_no_publisher = (uint8_t)cfg->whep_no_publisher;
+	sc.n_workers = n_workers;
+	sc.node_id = (uint16_t)cfg->node_id;
+	sc.local_priority = (126u << 24) | (65535u << 8) | 255u; /* the answer's first candidate */
+	sc.key = &c->key;
+	sc.last_rx = last_rx;
+	sc.last_rx_ctx = c;
+	if (sessmgr_init(&c->sm, &sc, err, errlen) != 0)
+		goto fail;
+	*out = c;
+	return 0;
+fail:
+	control_fini(c);
+	return -1;
+}
+
+void
+control_worker_params(const struct control *c, struct worker_sess_params *sp)
+{
+	sp->slots = c->sm.workers[0].cap;
+	sp->node = (uint16_t)c->cfg->node_id;
+	sp->nkeys = 1;
+	sp->keys = &c->key;
+}
+
+static void
+whip_handler(void *ctx, const struct http_req *q, struct http_resp *r)
+{
+	struct control *c = ctx;
+
+	whip_handle(&c->whip, q, r);
+}
+
+static void
+whip_done(void *ctx, const struct http_req *q, const struct http_resp *r, uint64_t elapsed_us)
+{
+	struct control *c = ctx;
+
+	if (q->method == HTTP_POST && r->status == 201)
+		metrics_hist_observe(&c->rest.setup, elapsed_us);
+}
+
+static void
+rest_handler(void *ctx, const struct http_req *q, struct http_resp *r)
+{
+	struct control *c = ctx;
+
+	rest_handle(&c->rest, q, r);
+}
+
+static int
+listen_one(struct control *c, const char *name, const char *spec, httpd_handler_fn h,
+		httpd_done_fn done, struct httpd **out, char *err, size_t errlen)
+{
+	struct sockaddr_storage ss;
+	unsigned sl;
+	char why[256];
+	struct httpd_params p = {0};
+	struct epoll_event ev = {.events = EPOLLIN};
+	int rc = config_listen_parse(spec, &ss, &sl, why, sizeof(why));
+
+	if (rc == 1)
+		return 0; /* off */
+	if (rc < 0) {
+		snprintf(err, errlen, "%s.listen: %s", name, why);
+		return -1;
+	}
+	p.name = name;
+	p.addr = (const struct sockaddr *)&ss;
+	p.addrlen = sl;
+	p.max_connections = c->cfg->http_max_conn;
+	p.max_body = c->cfg->http_max_body;
+	p.timeout_s = HTTP_TIMEOUT_S;
+	p.handler = h;
+	p.done = done;
+	p.ctx = c;
+	p.now_us = control_now_us;
+	*out = httpd_start(&p, why, sizeof(why));
+	if (*out == NULL) {
+		snprintf(err, errlen, "%s.listen: %s", name, why);
+		return -1;
+	}
+	ev.data.ptr = *out;
+	if (epoll_ctl(c->epfd, EPOLL_CTL_ADD, httpd_fd(*out), &ev) != 0) {
+		snprintf(err, errlen, "epoll_ctl: %s", strerror(errno));
+		return -1;
+	}
+	RTC_LOG(NOTICE, "%s listening on %s (port %u)", name, spec, httpd_port(*out));
+	return 0;
+}
+
+static void
+node_refresh(struct control *c, uint64_t now_us)
+{
+	struct rest_node *n = &c->node;
+	double secs = c->last_node_us ? (double)(now_us - c->last_node_us) / 1e6 : 0;
+
+	for (uint16_t i = 0; i < c->dp->n_workers; i++) {
+		const struct worker *w = &c->dp->workers[i];
+		struct rest_worker *rw = &n->workers[i];
+		struct rtc_stats cur = w->stats;
+		if (secs > 0) {
+			rw->rx_pps = (double)(cur.v[RTC_STAT_rx_packets] -
+							 c->prev[i].v[RTC_STAT_rx_packets]) /
+				     secs;
+			rw->tx_pps = (double)(cur.v[RTC_STAT_tx_packets] -
+							 c->prev[i].v[RTC_STAT_tx_packets]) /
+				     secs;
+		}
+		c->prev[i] = cur;
+		rw->sessions = w->sess.n_active;
+		rw->n_rings = 0;
+		rw->rings[rw->n_rings++] = (struct rest_ring){"cmd", rte_ring_count(w->cmd_ring),
+				rte_ring_get_capacity(w->cmd_ring)};
+		rw->rings[rw->n_rings++] = (struct rest_ring){"event", rte_ring_count(w->ev_ring),
+				rte_ring_get_capacity(w->ev_ring)};
+		rw->rings[rw->n_rings++] = (struct rest_ring){"handoff",
+				rte_ring_count(w->handoff), rte_ring_get_capacity(w->handoff)};
+		if (w->txring != NULL)
+			rw->rings[rw->n_rings++] = (struct rest_ring){"txring",
+					rte_ring_count(w->txring), rte_ring_get_capacity(w->txring)};
+	}
+	c->last_node_us = now_us;
+}
+
+int
+control_listen(struct control *c, struct dp *dp, const struct port_state *ps, char *err,
+		size_t errlen)
+{
+	struct dtls_fingerprint dfp;
+	struct sdp_fingerprint sfp = {0};
+
+	c->dp = dp;
+	c->ps = ps;
+	c->prev = calloc(dp->n_workers, sizeof(*c->prev));
+	c->prev_print = calloc(dp->n_workers, sizeof(*c->prev_print));
+	if (c->prev == NULL || c->prev_print == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	dtls_cert_fingerprint_raw(c->cert, &dfp);
+	sfp.alg = SDP_HASH_SHA256;
+	sfp.len = dfp.len;
+	memcpy(sfp.bytes, dfp.digest, dfp.len);
+	if (whip_init(&c->whip, c->cfg, &c->sm, &c->auth, c->rl, &sfp, err, errlen) != 0)
+		return -1;
+	c->start_us = control_now_us();
+	c->node.version = RTCEDGE_VERSION;
+	c->node.port_name = ps->name;
+	c->node.port_driver = ps->driver;
+	c->node.start_us = c->start_us;
+	c->node.n_workers = dp->n_workers;
+	for (uint16_t i = 0; i < dp->n_workers; i++) {
+		c->node.workers[i].idx = i;
+		c->node.workers[i].lcore = dp->workers[i].lcore;
+		c->node.workers[i].rxq = dp->workers[i].rxq;
+		c->node.workers[i].txq = dp->workers[i].txq;
+		c->node.workers[i].stats = &dp->workers[i].stats;
+	}
+	node_refresh(c, c->start_us);
+	rest_init(&c->rest, &c->sm, &c->whip, c->cfg, &c->node);
+	c->rest.sess_stats = sess_stats;
+	c->rest.sess_stats_ctx = c;
+	c->epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (c->epfd < 0) {
+		snprintf(err, errlen, "epoll_create1: %s", strerror(errno));
+		return -1;
+	}
+	if (listen_one(c, "http", c->cfg->http_listen, whip_handler, whip_done, &c->http, err,
+			    errlen) != 0 ||
+			listen_one(c, "rest", c->cfg->rest_listen, rest_handler, NULL, &c->restd, err,
+					errlen) != 0)
+		return -1;
+	RTC_LOG(INFO, "DTLS certificate %s", dtls_cert_fingerprint(c->cert));
+	return 0;
+}
+
+/* Session commands to the workers' rings; what does not fit waits for the next pass. */
+static void
+flush_commands(struct control *c)
+{
+	const struct dpmsg_cmd *cmd;
+	uint16_t w;
+
+	while (sessmgr_peek_cmd(&c->sm, &cmd, &w)) {
+		if (w >= c->dp->n_workers) {
+			sessmgr_pop_cmd(&c->sm); /* cannot happen: placement uses n_workers */
+			continue;
+		}
+		if (rte_ring_enqueue_elem(c->dp->workers[w].cmd_ring, (void *)(uintptr_t)cmd, sizeof(*cmd)) != 0)
+			break;
+		sessmgr_pop_cmd(&c->sm);
+	}
+}
+
+static void
+pump_events(struct control *c, uint64_t now_us)
+{
+	struct dpmsg_event ev[32];
+
+	for (uint16_t i = 0; i < c->dp->n_workers; i++) {
+		unsigned n;
+		do {
+			n = rte_ring_dequeue_burst_elem(c->dp->workers[i].ev_ring, ev, sizeof(ev[0]),
+					RTE_DIM(ev), NULL);
+			for (unsigned k = 0; k < n; k++)
+				sessmgr_handle_event(&c->sm, &ev[k], now_us);
+		} while (n == RTE_DIM(ev));
+	}
+}
+
+static void
+print_counters(struct control *c, uint64_t now_us)
+{
+	double secs = (double)(now_us - c->last_print_us) / 1e6;
+
+	printf("[%8.1fs] port %s link %s, sessions %u (%u streams)\n",
+			(double)(now_us - c->start_us) / 1e6, c->ps->name,
+			c->node.link_up ? "up" : "down", c->sm.n_live, c->sm.n_streams);
+	for (uint16_t i = 0; i < c->dp->n_workers; i++) {
+		const struct rtc_stats *s = &c->dp->workers[i].stats;
+		uint64_t drops = 0;
+		printf("  w%u/lcore%u rx %" PRIu64 " (%.0f/s) tx %" PRIu64 " (%.0f/s)", i,
+				c->dp->workers[i].lcore, s->v[RTC_STAT_rx_packets],
+				(double)(s->v[RTC_STAT_rx_packets] -
+						c->prev_print[i].v[RTC_STAT_rx_packets]) /
+						secs,
+				s->v[RTC_STAT_tx_packets],
+				(double)(s->v[RTC_STAT_tx_packets] -
+						c->prev_print[i].v[RTC_STAT_tx_packets]) /
+						secs);
+		for (unsigned k = 0; k < RTC_STAT__COUNT; k++) {
+			if (rtc_stats_is_drop((enum rtc_stat)k))
+				drops += s->v[k];
+			else if (s->v[k] && k > RTC_STAT_tx_bytes && k != RTC_STAT_idle_sleeps)
+				printf(" %s %" PRIu64, rtc_stats_name((enum rtc_stat)k), s->v[k]);
+		}
+		printf(" drops %" PRIu64 "\n", drops);
+		c->prev_print[i] = *s;
+	}
+	fflush(stdout);
+	c->last_print_us = now_us;
+}
+
+static int
+min_timeout(int a, int b)
+{
+	if (a < 0)
+		return b;
+	if (b < 0)
+		return a;
+	return a < b ? a : b;
+}
+
+void
+control_run(struct control *c, volatile sig_atomic_t *stop)
+{
+	struct epoll_event evs[4];
+	int was_up = -1;
+
+	c->last_print_us = c->start_us;
+	while (!*stop) {
+		int timeout = TICK_MS;
+		uint64_t now;
+
+		if (c->http != NULL)
+			timeout = min_timeout(timeout, httpd_timeout_ms(c->http));
+		if (c->restd != NULL)
+			timeout = min_timeout(timeout, httpd_timeout_ms(c->restd));
+		epoll_wait(c->epfd, evs, RTE_DIM(evs), timeout);
+		now = control_now_us();
+		pump_events(c, now); /* first: a request sees the workers' latest news */
+		if (c->http != NULL)
+			httpd_run(c->http);
+		if (c->restd != NULL)
+			httpd_run(c->restd);
+		now = control_now_us();
+		sessmgr_handle_timeout(&c->sm, now);
+		flush_commands(c);
+		if (now >= c->next_link_us) {
+			int up;
+			port_link_string(c->ps, c->node.link, sizeof(c->node.link), &up);
+			c->node.link_up = up;
+			if (up != was_up) {
+				RTC_LOG(NOTICE, "port %s: %s", c->ps->name, c->node.link);
+				was_up = up;
+			}
+			c->next_link_us = now + LINK_CHECK_US;
+		}
+		if (now >= c->next_node_us) {
+			node_refresh(c, now);
+			c->next_node_us = now + NODE_REFRESH_US;
+		}
+		if (c->cfg->stats_interval_ms != 0 &&
+				now - c->last_print_us >= (uint64_t)c->cfg->stats_interval_ms * 1000)
+			print_counters(c, now);
+	}
+	/* the workers still run: tell them every session is over */
+	for (uint32_t i = 0; i < c->sm.cfg.max; i++) {
+		struct sess *s = sessmgr_at(&c->sm, i);
+		if (s != NULL)
+			sessmgr_close(&c->sm, s, SESS_CLOSE_shutdown, control_now_us());
+	}
+	flush_commands(c);
+}
+
+void
+control_fini(struct control *c)
+{
+	if (c == NULL)
+		return;
+	httpd_stop(c->http);
+	httpd_stop(c->restd);
+	if (c->epfd >= 0)
+		close(c->epfd);
+	whip_fini(&c->whip);
+	sessmgr_fini(&c->sm);
+	auth_clear(&c->auth);
+	if (c->cert != NULL)
+		dtls_cert_unref(c->cert);
+	ufrag_key_clear(&c->key);
+	free(c->rl);
+	free(c->prev);
+	free(c->prev_print);
+	free(c);
+}

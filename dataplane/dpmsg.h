@@ -1,0 +1,87 @@
+/*
+ * The control lcore <-> worker message ABI: fixed-size, versioned structs
+ * carried by value in rte_ring element rings (one command ring and one event
+ * ring per worker, single producer, single consumer). No pointers cross: a
+ * message is complete in itself. Both ends are built into one binary, so
+ * the version field guards against a ring fed by the wrong producer (the
+ * worker counts and ignores a message of another version); it is not a
+ * compatibility scheme.
+ *
+ * Owns the message layouts only; dataplane/wsess.c applies commands on the
+ * worker, ctrlplane/session.c produces them and consumes the events.
+ *
+ * A worker session is named by (slot, generation): the slot indexes the
+ * worker's session table and the generation is the one written into the
+ * ICE ufrag label (ufrag.h). A command whose generation is not the slot's
+ * is stale and ignored (counted).
+ */
+#ifndef RTC_DPMSG_H
+#define RTC_DPMSG_H
+
+#include <stdint.h>
+
+#include "stun.h"
+#include "ufrag.h"
+
+#define DPMSG_VERSION 1
+#define DPMSG_RING_SIZE 1024 /* entries per ring (power of two) */
+#define DPMSG_REMOTE_UFRAG_MAX 257
+
+enum dpmsg_cmd_type {
+	DPMSG_SESS_ADD = 1, /* install: credentials, first remote candidates */
+	DPMSG_SESS_CAND,    /* one trickled remote candidate */
+	DPMSG_SESS_RESTART, /* ICE restart: pending credentials under new_gen */
+	DPMSG_SESS_DEL,     /* remove; the slot is free afterwards */
+};
+
+struct dpmsg_creds {
+	char ufrag[UFRAG_LABEL_MAX + 1];
+	char pwd[UFRAG_PWD_MAX + 1];
+	char remote_ufrag[DPMSG_REMOTE_UFRAG_MAX]; /* "" = not checked */
+};
+
+struct dpmsg_cand {
+	struct stun_addr addr;
+	uint32_t priority;
+	uint8_t type; /* enum ice_cand_type */
+};
+
+struct dpmsg_cmd {
+	uint16_t version; /* DPMSG_VERSION */
+	uint16_t type;    /* enum dpmsg_cmd_type */
+	uint32_t slot;
+	uint32_t gen;      /* the session's current generation */
+	uint32_t new_gen;  /* RESTART: the generation of the new credentials */
+	uint32_t sess_id;  /* the control plane's session index, echoed in events */
+	uint32_t local_priority;
+	struct dpmsg_creds creds; /* ADD, RESTART */
+	struct dpmsg_cand cand;   /* CAND */
+};
+
+enum dpmsg_ev_type {
+	DPMSG_EV_ADDED = 1,     /* ADD applied (or refused: status < 0) */
+	DPMSG_EV_REMOVED,       /* DEL applied; the worker no longer knows the slot */
+	DPMSG_EV_ICE_CHECKING,  /* first valid Binding request */
+	DPMSG_EV_ICE_SELECTED,  /* a pair is selected (or changed): local, remote */
+	DPMSG_EV_ICE_RESTARTED, /* a pair was nominated under the new credentials */
+	DPMSG_EV_ICE_FAILED,    /* consent expired with no pair left */
+};
+
+struct dpmsg_event {
+	uint16_t version;
+	uint16_t type; /* enum dpmsg_ev_type */
+	uint16_t worker;
+	int16_t status; /* 0, or a negative reason */
+	uint32_t slot;
+	uint32_t gen;
+	uint32_t sess_id;
+	uint64_t time_us;
+	struct stun_addr local;
+	struct stun_addr remote;
+};
+
+/* Element sizes must be multiples of 4 for rte_ring_*_elem. */
+_Static_assert(sizeof(struct dpmsg_cmd) % 4 == 0, "dpmsg_cmd size");
+_Static_assert(sizeof(struct dpmsg_event) % 4 == 0, "dpmsg_event size");
+
+#endif

@@ -1,0 +1,272 @@
+/* A worker's session table and STUN routing (see wsess.h). */
+#include <string.h>
+
+#include "wsess.h"
+
+#define TICK_US 10000
+
+void
+wsess_table_init(struct wsess_table *t, struct wsess *slots, uint32_t cap, uint16_t worker,
+		uint16_t node, const struct ufrag_key *keys, unsigned nkeys)
+{
+	memset(t, 0, sizeof(*t));
+	t->s = slots;
+	t->cap = cap;
+	t->worker = worker;
+	t->node = node;
+	t->nkeys = nkeys > 2 ? 2 : nkeys;
+	memcpy(t->keys, keys, t->nkeys * sizeof(keys[0]));
+}
+
+struct wsess *
+wsess_lookup(struct wsess_table *t, uint32_t slot, uint32_t gen)
+{
+	struct wsess *s;
+
+	if (slot >= t->cap)
+		return NULL;
+	s = &t->s[slot];
+	if (!s->active || (s->gen != gen && !(s->pending && s->pending_gen == gen)))
+		return NULL;
+	return s;
+}
+
+static void
+ev_fill(struct dpmsg_event *ev, const struct wsess_table *t, const struct dpmsg_cmd *c,
+		enum dpmsg_ev_type type, int status, uint64_t now_us)
+{
+	memset(ev, 0, sizeof(*ev));
+	ev->version = DPMSG_VERSION;
+	ev->type = (uint16_t)type;
+	ev->worker = t->worker;
+	ev->status = (int16_t)status;
+	ev->slot = c->slot;
+	ev->gen = c->gen;
+	ev->sess_id = c->sess_id;
+	ev->time_us = now_us;
+}
+
+int
+wsess_apply(struct wsess_table *t, const struct dpmsg_cmd *c, uint64_t now_us,
+		struct dpmsg_event *ev, struct rtc_stats *st)
+{
+	struct wsess *s;
+	struct ice_config ic;
+	int rc;
+
+	if (c->version != DPMSG_VERSION || c->slot >= t->cap) {
+		rtc_stats_inc(st, RTC_STAT_sess_cmds_stale);
+		return 0;
+	}
+	rtc_stats_inc(st, RTC_STAT_sess_cmds);
+	s = &t->s[c->slot];
+	switch (c->type) {
+	case DPMSG_SESS_ADD:
+		/* a slot is given out again only after its DEL (same ring, in order) */
+		if (!s->active)
+			t->n_active++;
+		memset(s, 0, offsetof(struct wsess, ice));
+		ic.ufrag = c->creds.ufrag;
+		ic.pwd = c->creds.pwd;
+		ic.remote_ufrag = c->creds.remote_ufrag;
+		ic.local_priority = c->local_priority;
+		rc = ice_agent_init(&s->ice, &ic, now_us);
+		if (rc != 0) {
+			t->n_active--;
+			ev_fill(ev, t, c, DPMSG_EV_ADDED, rc, now_us);
+			return 1;
+		}
+		s->active = 1;
+		s->gen = c->gen;
+		s->sess_id = c->sess_id;
+		s->next_timeout_us = ice_agent_poll_timeout(&s->ice);
+		ev_fill(ev, t, c, DPMSG_EV_ADDED, 0, now_us);
+		return 1;
+	case DPMSG_SESS_CAND:
+		s = wsess_lookup(t, c->slot, c->gen);
+		if (s == NULL) {
+			rtc_stats_inc(st, RTC_STAT_sess_cmds_stale);
+			return 0;
+		}
+		/* a full candidate table is not fatal: requests teach the agent the pairs */
+		ice_agent_add_remote_candidate(&s->ice, &c->cand.addr, c->cand.priority,
+				(enum ice_cand_type)c->cand.type);
+		return 0;
+	case DPMSG_SESS_RESTART:
+		s = wsess_lookup(t, c->slot, c->gen);
+		if (s == NULL) {
+			rtc_stats_inc(st, RTC_STAT_sess_cmds_stale);
+			return 0;
+		}
+		if (ice_agent_set_pending_credentials(&s->ice, c->creds.ufrag, c->creds.pwd,
+				    c->creds.remote_ufrag) == 0) {
+			s->pending = 1;
+			s->pending_gen = c->new_gen;
+		}
+		return 0;
+	case DPMSG_SESS_DEL:
+		s = wsess_lookup(t, c->slot, c->gen);
+		if (s == NULL) {
+			rtc_stats_inc(st, RTC_STAT_sess_cmds_stale);
+			return 0;
+		}
+		memset(s, 0, sizeof(*s)); /* the ICE password state too */
+		t->n_active--;
+		ev_fill(ev, t, c, DPMSG_EV_REMOVED, 0, now_us);
+		return 1;
+	default:
+		rtc_stats_inc(st, RTC_STAT_sess_cmds_stale);
+		return 0;
+	}
+}
+
+static void
+flow_addrs(const struct pkt_flow *f, struct stun_addr *src, struct stun_addr *dst)
+{
+	memset(src, 0, sizeof(*src));
+	memset(dst, 0, sizeof(*dst));
+	src->family = dst->family = f->family;
+	src->port = rte_be_to_cpu_16(f->rport);
+	dst->port = rte_be_to_cpu_16(f->lport);
+	if (f->family == 4) {
+		memcpy(src->addr, f->raddr + 12, 4);
+		memcpy(dst->addr, f->laddr + 12, 4);
+	} else {
+		memcpy(src->addr, f->raddr, 16);
+		memcpy(dst->addr, f->laddr, 16);
+	}
+}
+
+static void
+push_ev(const struct wsess_table *t, const struct wsess *s, uint32_t slot, enum dpmsg_ev_type type,
+		const struct ice_event *ie, uint64_t now_us, struct dpmsg_event *ev, unsigned ev_cap,
+		unsigned *n_ev)
+{
+	struct dpmsg_event *e;
+
+	if (*n_ev >= ev_cap)
+		return;
+	e = &ev[(*n_ev)++];
+	memset(e, 0, sizeof(*e));
+	e->version = DPMSG_VERSION;
+	e->type = (uint16_t)type;
+	e->worker = t->worker;
+	e->slot = slot;
+	e->gen = s->gen;
+	e->sess_id = s->sess_id;
+	e->time_us = now_us;
+	if (ie != NULL) {
+		e->local = ie->local;
+		e->remote = ie->remote;
+	}
+}
+
+/* Agent events -> control events. A restart completes first, so that its
+ * new generation is what the following events carry. */
+static void
+drain_agent(struct wsess_table *t, struct wsess *s, uint32_t slot, uint64_t now_us,
+		struct dpmsg_event *ev, unsigned ev_cap, unsigned *n_ev)
+{
+	struct ice_event ie;
+
+	if (!s->checking_sent && s->ice.state != ICE_STATE_NEW) {
+		s->checking_sent = 1;
+		push_ev(t, s, slot, DPMSG_EV_ICE_CHECKING, NULL, now_us, ev, ev_cap, n_ev);
+	}
+	while (ice_agent_poll_event(&s->ice, &ie)) {
+		switch (ie.type) {
+		case ICE_EV_RESTART_DONE:
+			/* the event carries the old generation: the control plane knows it */
+			push_ev(t, s, slot, DPMSG_EV_ICE_RESTARTED, &ie, now_us, ev, ev_cap, n_ev);
+			s->gen = s->pending_gen;
+			s->pending = 0;
+			break;
+		case ICE_EV_PAIR_SELECTED:
+		case ICE_EV_PAIR_CHANGED:
+			push_ev(t, s, slot, DPMSG_EV_ICE_SELECTED, &ie, now_us, ev, ev_cap, n_ev);
+			break;
+		case ICE_EV_CONSENT_EXPIRED:
+			push_ev(t, s, slot, DPMSG_EV_ICE_FAILED, &ie, now_us, ev, ev_cap, n_ev);
+			break;
+		default: /* consent refreshed: last_rx_us says it */
+			break;
+		}
+	}
+	s->next_timeout_us = ice_agent_poll_timeout(&s->ice);
+}
+
+enum wsess_verdict
+wsess_stun(struct wsess_table *t, uint64_t now_us, const struct pkt_flow *flow, const uint8_t *buf,
+		uint16_t len, struct rtc_stats *st, const uint8_t **resp, uint16_t *resp_len,
+		unsigned *owner, struct dpmsg_event *ev, unsigned ev_cap, unsigned *n_ev)
+{
+	struct stun_msg m;
+	struct ufrag_username u;
+	struct ufrag_fields f;
+	struct wsess *s;
+	struct stun_addr src, dst;
+	struct ice_transmit tx;
+
+	if (stun_msg_parse(&m, buf, len) != 0) {
+		rtc_stats_inc(st, RTC_DROP_stun_malformed);
+		return WSESS_DROP;
+	}
+	if (m.username == NULL) {
+		rtc_stats_inc(st, RTC_DROP_stun_no_username);
+		return WSESS_DROP;
+	}
+	if (ufrag_username_split((const char *)m.username, m.username_len, &u) != 0 ||
+			ufrag_label_decode(t->keys, t->nkeys, u.local, u.local_len, &f) != 0) {
+		rtc_stats_inc(st, RTC_DROP_stun_bad_label);
+		return WSESS_DROP;
+	}
+	if (f.node != t->node) {
+		rtc_stats_inc(st, RTC_DROP_stun_other_node);
+		return WSESS_DROP;
+	}
+	if (f.worker != t->worker) {
+		*owner = f.worker;
+		return WSESS_HANDOFF;
+	}
+	s = wsess_lookup(t, f.slot, f.generation);
+	if (s == NULL) {
+		rtc_stats_inc(st, RTC_DROP_stun_no_session);
+		return WSESS_DROP;
+	}
+	s->rx_packets++;
+	s->rx_bytes += len;
+	flow_addrs(flow, &src, &dst);
+	if (ice_agent_handle_packet(&s->ice, now_us, &src, &dst, buf, len) != 0) {
+		rtc_stats_inc(st, RTC_DROP_stun_ice_refused);
+		drain_agent(t, s, f.slot, now_us, ev, ev_cap, n_ev);
+		return WSESS_DROP;
+	}
+	s->last_rx_us = now_us;
+	drain_agent(t, s, f.slot, now_us, ev, ev_cap, n_ev);
+	if (!ice_agent_poll_transmit(&s->ice, &tx)) {
+		rtc_stats_inc(st, RTC_DROP_stun_ice_refused);
+		return WSESS_DROP;
+	}
+	rtc_stats_inc(st, RTC_STAT_stun_answered);
+	s->tx_packets++;
+	s->tx_bytes += tx.len;
+	*resp = tx.buf;
+	*resp_len = (uint16_t)tx.len;
+	return WSESS_TX;
+}
+
+void
+wsess_tick(struct wsess_table *t, uint64_t now_us, struct dpmsg_event *ev, unsigned ev_cap,
+		unsigned *n_ev)
+{
+	if (now_us < t->next_scan_us)
+		return;
+	t->next_scan_us = now_us + TICK_US;
+	for (uint32_t i = 0; i < t->cap && *n_ev < ev_cap; i++) {
+		struct wsess *s = &t->s[i];
+		if (!s->active || now_us < s->next_timeout_us)
+			continue;
+		ice_agent_handle_timeout(&s->ice, now_us);
+		drain_agent(t, s, i, now_us, ev, ev_cap, n_ev);
+	}
+}

@@ -1,0 +1,79 @@
+/*
+ * A worker's sessions: the table the control lcore fills through commands
+ * (dpmsg.h), and the STUN path that routes a Binding request by the routing
+ * label in its USERNAME (ufrag.h) to the session's ICE-lite agent (ice.h).
+ * Sans-IO over byte buffers like pkt.h: no EAL, no rings; the worker moves
+ * messages and frames, this module decides.
+ *
+ * Owns, per worker: the session slots (generation, ICE agent, counters,
+ * last receive time) and the verdict for every STUN datagram: answered,
+ * owned by another worker of this node (hand it off), or dropped with a
+ * named reason (stats.inc). A forged or stale label is refused by its MAC
+ * or generation before any per-session state is touched.
+ */
+#ifndef RTC_WSESS_H
+#define RTC_WSESS_H
+
+#include <stdint.h>
+
+#include "dpmsg.h"
+#include "ice.h"
+#include "pkt.h"
+#include "stats.h"
+#include "ufrag.h"
+
+struct wsess {
+	uint8_t active;
+	uint8_t pending;       /* restart credentials under pending_gen */
+	uint8_t checking_sent; /* DPMSG_EV_ICE_CHECKING reported */
+	uint32_t gen;
+	uint32_t pending_gen;
+	uint32_t sess_id;
+	uint64_t rx_packets, rx_bytes, tx_packets, tx_bytes;
+	uint64_t last_rx_us;
+	uint64_t next_timeout_us;
+	struct ice_agent ice;
+};
+
+struct wsess_table {
+	uint16_t worker;
+	uint16_t node;
+	uint32_t cap;
+	uint32_t n_active;
+	unsigned nkeys;
+	struct ufrag_key keys[2];
+	struct wsess *s; /* [cap], the caller's memory */
+	uint64_t next_scan_us;
+};
+
+enum wsess_verdict {
+	WSESS_DROP = 0, /* counted in the stats */
+	WSESS_TX,       /* a response: *resp, *resp_len */
+	WSESS_HANDOFF,  /* another worker of this node owns it: *owner */
+};
+
+/* @slots: @cap zeroed entries. @keys: the accepted cluster keys (1 or 2). */
+void wsess_table_init(struct wsess_table *t, struct wsess *slots, uint32_t cap, uint16_t worker,
+		uint16_t node, const struct ufrag_key *keys, unsigned nkeys);
+
+/* Apply one command; returns 1 and fills @ev when the control lcore is to be told. */
+int wsess_apply(struct wsess_table *t, const struct dpmsg_cmd *c, uint64_t now_us,
+		struct dpmsg_event *ev, struct rtc_stats *st);
+
+/*
+ * A STUN datagram @buf[0..len) on the media port of @flow. Events (at most
+ * @ev_cap) are written to @ev and counted in *@n_ev.
+ */
+enum wsess_verdict wsess_stun(struct wsess_table *t, uint64_t now_us, const struct pkt_flow *flow,
+		const uint8_t *buf, uint16_t len, struct rtc_stats *st, const uint8_t **resp,
+		uint16_t *resp_len, unsigned *owner, struct dpmsg_event *ev, unsigned ev_cap,
+		unsigned *n_ev);
+
+/* Consent timeouts, at most every 10 ms of @now_us; events as above. */
+void wsess_tick(struct wsess_table *t, uint64_t now_us, struct dpmsg_event *ev, unsigned ev_cap,
+		unsigned *n_ev);
+
+/* The live session of (@slot, @gen or its pending generation), or NULL. */
+struct wsess *wsess_lookup(struct wsess_table *t, uint32_t slot, uint32_t gen);
+
+#endif
