@@ -260,7 +260,6 @@ node_refresh(struct control *c, uint64_t now_us)
 				     secs;
 		}
 		c->prev[i] = cur;
-		rw->sessions = w->sess.n_active;
 		rw->n_rings = 0;
 		rw->rings[rw->n_rings++] = (struct rest_ring){"cmd", rte_ring_count(w->cmd_ring),
 				rte_ring_get_capacity(w->cmd_ring)};
@@ -308,6 +307,7 @@ control_listen(struct control *c, struct dp *dp, const struct port_state *ps, ch
 		c->node.workers[i].rxq = dp->workers[i].rxq;
 		c->node.workers[i].txq = dp->workers[i].txq;
 		c->node.workers[i].stats = &dp->workers[i].stats;
+		c->node.workers[i].sessions = &dp->workers[i].sess.n_active;
 	}
 	node_refresh(c, c->start_us);
 	rest_init(&c->rest, &c->sm, &c->whip, c->cfg, &c->node);

@@ -271,7 +271,8 @@ get_stats(struct rest *rs, struct http_resp *r, uint64_t now_us)
 						(int)w->idx, "lcore", (int)w->lcore, "rx_queue",
 						(int)w->rxq, "tx_queue", (int)w->txq, "rx_pps",
 						w->rx_pps, "tx_pps", w->tx_pps, "sessions",
-						(int)w->sessions, "counters", ctr, "drops", drops,
+						(int)*(const volatile uint32_t *)w->sessions, "counters",
+						ctr, "drops", drops,
 						"rings", rings));
 	}
 	json_reply(r, 200,
@@ -354,7 +355,7 @@ get_metrics(struct rest *rs, struct http_resp *r)
 				    "# TYPE rtcedge_worker_sessions gauge\n");
 		for (uint16_t i = 0; i < n->n_workers; i++)
 			http_resp_printf(r, "rtcedge_worker_sessions{worker=\"%u\"} %u\n", i,
-					n->workers[i].sessions);
+					*(const volatile uint32_t *)n->workers[i].sessions);
 	}
 	http_resp_printf(r, "# HELP rtcedge_sessions live sessions by state\n"
 			    "# TYPE rtcedge_sessions gauge\n");

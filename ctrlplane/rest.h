@@ -45,7 +45,7 @@ struct rest_worker {
 	int32_t rxq, txq;
 	const struct rtc_stats *stats; /* live counters (torn reads tolerated) */
 	double rx_pps, tx_pps;         /* over the last control tick window */
-	uint32_t sessions;             /* sessions installed on the worker */
+	const uint32_t *sessions;      /* sessions installed on the worker (live) */
 	unsigned n_rings;
 	struct rest_ring rings[4];
 };

@@ -1,0 +1,138 @@
+"""Run the real rtcedge daemon for a test, and talk HTTP to it (stdlib only).
+
+The dataplane port is net_pcap on an empty capture: no frames arrive, so the
+worker idles (back-off sleeps) and the test measures signaling alone. The
+HTTP listeners are on 127.0.0.1 with ports chosen free at start. Only the
+PID this module started is ever signalled.
+"""
+import http.client
+import json
+import os
+import signal
+import socket
+import struct
+import subprocess
+import tempfile
+import time
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def empty_pcap(path):
+    # libpcap global header: magic, v2.4, tz 0, sigfigs 0, snaplen 65535, Ethernet
+    with open(path, "wb") as f:
+        f.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1))
+
+
+class Daemon:
+    """rtcedge with @sets (["key=value", ...]); use as a context manager."""
+
+    def __init__(self, exe, sets=(), name="t", netns=None, vdev=None, extra_eal=()):
+        self.exe = exe
+        self.tmp = tempfile.mkdtemp(prefix="rtc-%s-" % name)
+        self.http_port = free_port()
+        self.rest_port = free_port()
+        self.log_path = os.path.join(self.tmp, "rtcedge.log")
+        pcap = os.path.join(self.tmp, "empty.pcap")
+        empty_pcap(pcap)
+        if vdev is None:
+            vdev = "net_pcap0,rx_pcap=%s,tx_pcap=%s" % (pcap, os.path.join(self.tmp, "out.pcap"))
+        self.prefix = "rtc%s%d" % (name, os.getpid())
+        cmd = [exe, "-l", "0-1", "--no-huge", "-m", "256", "--no-pci",
+               "--file-prefix", self.prefix, "--vdev", vdev] + list(extra_eal) + [
+            "--", "--set", "http.listen=127.0.0.1:%d" % self.http_port,
+            "--set", "rest.listen=127.0.0.1:%d" % self.rest_port]
+        for s in sets:
+            cmd += ["--set", s]
+        if netns:
+            cmd = ["ip", "netns", "exec", netns] + cmd
+        self.cmd = cmd
+        self.netns = netns
+        self.proc = None
+        self.admin = None
+        for s in sets:
+            if s.startswith("rest.token="):
+                self.admin = s.split("=", 1)[1]
+
+    def __enter__(self):
+        self.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
+
+    def start(self, timeout=30):
+        self.log = open(self.log_path, "w")
+        self.proc = subprocess.Popen(self.cmd, stdout=self.log, stderr=subprocess.STDOUT,
+                                     stdin=subprocess.DEVNULL)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError("rtcedge exited %d:\n%s" % (self.proc.returncode, self.tail()))
+            try:
+                st, _, _ = self.rest("GET", "/v1/health")
+                if st == 200:
+                    return
+            except OSError:
+                pass
+            time.sleep(0.1)
+        raise RuntimeError("rtcedge did not serve /v1/health in %ds:\n%s" % (timeout, self.tail()))
+
+    def stop(self):
+        """SIGTERM, wait; returns the exit code (the caller checks it)."""
+        if self.proc is None:
+            return None
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(20)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.log.close()
+        rc = self.proc.returncode
+        self.proc = None
+        return rc
+
+    def tail(self, n=40):
+        try:
+            with open(self.log_path) as f:
+                return "".join(f.readlines()[-n:])
+        except OSError:
+            return ""
+
+    def _req(self, port, method, path, body=None, headers=None):
+        h = dict(headers or {})
+        c = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        if isinstance(body, str):
+            body = body.encode()
+        c.request(method, path, body=body, headers=h)
+        r = c.getresponse()
+        data = r.read()
+        hdrs = {}
+        for k, v in r.getheaders():
+            hdrs.setdefault(k.lower(), []).append(v)
+        c.close()
+        return r.status, hdrs, data
+
+    def http(self, method, path, body=None, headers=None):
+        """(status, {lower-name: [values]}, body bytes) from the WHIP/WHEP listener."""
+        return self._req(self.http_port, method, path, body, headers)
+
+    def rest(self, method, path, body=None, headers=None, token=True):
+        h = dict(headers or {})
+        if token and self.admin:
+            h["Authorization"] = "Bearer " + self.admin
+        return self._req(self.rest_port, method, path, body, h)
+
+    def rest_json(self, method, path, expect=200, **kw):
+        st, h, data = self.rest(method, path, **kw)
+        if st != expect:
+            raise AssertionError("%s %s: %d (want %d): %s" % (method, path, st, expect, data))
+        return json.loads(data)
