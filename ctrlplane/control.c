@@ -88,8 +88,10 @@ sess_stats(void *ctx, const struct sess *s, struct rest_sess_stats *out)
 	out->tx_bytes = ws->tx_bytes;
 	out->last_rx_us = ws->last_rx_us;
 	out->stun_answered = ws->ice.stats[ICE_STAT_ANSWERED];
-	for (unsigned k = 1; k < ICE_DROP_MAX; k++)
+	for (unsigned k = 1; k < ICE_DROP_MAX; k++) {
 		out->stun_dropped += ws->ice.drops[k];
+		out->ice_drops[k] = ws->ice.drops[k];
+	}
 }
 
 int

@@ -114,7 +114,16 @@ sess_json(struct rest *rs, const struct sess *s, int detail, uint64_t now_us)
 	json_object_set_new(o, "tracks", tracks);
 	if (rs->sess_stats != NULL) {
 		struct rest_sess_stats st = {0};
+		json_t *drops = json_object();
 		rs->sess_stats(rs->sess_stats_ctx, s, &st);
+		for (unsigned k = 1; k < ICE_DROP_MAX; k++)
+			if (st.ice_drops[k] != 0)
+				json_object_set_new(drops, ice_drop_name((enum ice_drop)k),
+						json_integer((json_int_t)st.ice_drops[k]));
+		if (ice != NULL)
+			json_object_set_new(ice, "drops", drops);
+		else
+			json_decref(drops);
 		json_object_set_new(o, "counters",
 				json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:o}", "rx_packets",
 						(json_int_t)st.rx_packets, "rx_bytes",

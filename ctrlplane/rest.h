@@ -26,6 +26,7 @@
 
 #include "config.h"
 #include "http.h"
+#include "ice.h"
 #include "metrics.h"
 #include "session.h"
 #include "stats.h"
@@ -67,6 +68,7 @@ struct rest_sess_stats {
 	uint64_t rx_packets, rx_bytes, tx_packets, tx_bytes;
 	uint64_t stun_answered, stun_dropped;
 	uint64_t last_rx_us; /* 0 = never */
+	uint64_t ice_drops[ICE_DROP_MAX]; /* requests the session's ICE agent dropped, by reason */
 };
 
 struct rest {
