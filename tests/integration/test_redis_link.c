@@ -10,6 +10,9 @@
  *   capped        XADD MAXLEN ~ trims the stream
  *   away          Redis stops; K events published meanwhile arrive, in order, once
  *                 it is back on the same port
+ *   frozen        Redis stops answering (SIGSTOP): the link times out, reconnects,
+ *                 and after SIGCONT every event is stored, first copies in order
+ *                 (at least once: a resent event may be stored twice)
  *   overflow      more events than the buffer while Redis is away: exactly the
  *                 oldest are dropped and counted, the rest arrive in order
  *   commands      XADDed commands are delivered once, in order, and acknowledged;
@@ -170,6 +173,7 @@ server_stop(struct server *s)
 	if (s->pid <= 0)
 		return;
 	kill(s->pid, SIGTERM);
+	kill(s->pid, SIGCONT); /* a stopped server handles SIGTERM only once resumed */
 	while (waitpid(s->pid, NULL, WNOHANG) == 0) {
 		if (now_ms() - t0 > WAIT_MS) {
 			kill(s->pid, SIGKILL);
@@ -627,6 +631,55 @@ test_events_overflow_drops_oldest_exactly(void **state)
 }
 
 static int
+timeouts_at_least(struct fixture *f, void *arg)
+{
+	return stats(f).timeouts >= *(uint64_t *)arg;
+}
+
+static void
+test_events_redis_frozen_then_back(void **state)
+{
+	struct fixture *f = *state;
+	uint64_t two = 2, next = 1;
+	redisContext *c;
+	redisReply *r;
+
+	set(&f->cfg, "redis.timeout_ms", "300");
+	server_start(&f->srv);
+	link_create(f);
+	drive(f, is_ready, NULL, "ready");
+	publish_node(f, 0);
+	wait_sent(f, 1);
+
+	kill(f->srv.pid, SIGSTOP);
+	for (unsigned i = 1; i <= 20; i++)
+		publish_node(f, i);
+	/* the reply timeout, then the next connection's handshake times out too (the kernel
+	 * still accepts TCP connections for the stopped server) */
+	drive(f, timeouts_at_least, &two, "two timeouts");
+	assert_int_equal(stats(f).ready, 0);
+	assert_int_equal(stats(f).buffered, 20);
+	kill(f->srv.pid, SIGCONT);
+	drive(f, sent_at_least, &(uint64_t){21}, "events stored after SIGCONT");
+
+	c = client(&f->srv);
+	r = cmd(c, "XRANGE rtcedge:events - +");
+	assert_true(r->elements >= 21);
+	for (size_t i = 0; i < r->elements; i++) {
+		uint64_t seq = entry_seq(r->element[i]);
+		if (seq == next)
+			next++; /* a first copy, in order */
+		else
+			assert_true(seq < next); /* else a repeat of one already stored */
+	}
+	assert_int_equal(next, 22);
+	freeReplyObject(r);
+	assert_int_equal(stats(f).dropped, 0);
+	assert_non_null(strstr(f->log, "redis.timeout_ms"));
+	redisFree(c);
+}
+
+static int
 commands_settled(struct fixture *f, void *arg)
 {
 	struct redis_link_stats st = stats(f);
@@ -843,6 +896,7 @@ main(void)
 		T(test_events_stream_and_pubsub),
 		T(test_events_stream_capped),
 		T(test_events_buffered_while_redis_away),
+		T(test_events_redis_frozen_then_back),
 		T(test_events_overflow_drops_oldest_exactly),
 		T(test_commands_delivered_once_and_acked),
 		T(test_commands_pending_recovered_after_restart),
