@@ -22,15 +22,15 @@ enum {
 	CF_COUNT
 };
 
-static const char *const command_field_names[CF_COUNT] = {"type", "session", "node", "text",
-		"voice", "file", "vad_sensitivity", "stt", "model"};
+static const char *const command_field_names[CF_COUNT] = {
+        "type", "session", "node", "text", "voice", "file", "vad_sensitivity", "stt", "model"};
 
 /* Which optional fields each type takes (type, session and node go with every type). */
 static const unsigned command_allowed[COMMAND_TYPE_COUNT] = {
-	[COMMAND_SAY] = 1u << CF_TEXT | 1u << CF_VOICE,
-	[COMMAND_PLAY] = 1u << CF_FILE,
-	[COMMAND_SET] = 1u << CF_VAD | 1u << CF_STT | 1u << CF_MODEL,
-	[COMMAND_END] = 0,
+        [COMMAND_SAY] = 1u << CF_TEXT | 1u << CF_VOICE,
+        [COMMAND_PLAY] = 1u << CF_FILE,
+        [COMMAND_SET] = 1u << CF_VAD | 1u << CF_STT | 1u << CF_MODEL,
+        [COMMAND_END] = 0,
 };
 
 const char *
@@ -55,7 +55,7 @@ command_quote(char *dst, size_t cap, const char *s, size_t len)
 }
 
 static int command_fail(char *err, size_t errlen, int code, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+        __attribute__((format(printf, 4, 5)));
 
 static int
 command_fail(char *err, size_t errlen, int code, const char *fmt, ...)
@@ -113,7 +113,7 @@ command_token_ok(const char *s, size_t n, size_t max, const char *extra)
 	for (size_t i = 0; i < n; i++) {
 		char c = s[i];
 		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-				    (c != '\0' && strchr(extra, c) != NULL)))
+		            (c != '\0' && strchr(extra, c) != NULL)))
 			return 0;
 	}
 	return 1;
@@ -131,7 +131,7 @@ command_path_ok(const char *s, size_t n)
 		if (i == n || s[i] == '/') {
 			size_t len = i - start;
 			if (len == 0 || (len == 1 && s[start] == '.') ||
-					(len == 2 && s[start] == '.' && s[start + 1] == '.'))
+			        (len == 2 && s[start] == '.' && s[start + 1] == '.'))
 				return 0;
 			start = i + 1;
 		}
@@ -179,8 +179,8 @@ command_copy(char *dst, const char *s, size_t n)
 }
 
 int
-command_parse_fields(const struct command_field *f, size_t n, struct command *out,
-		char *err, size_t errlen, char *session_out)
+command_parse_fields(const struct command_field *f, size_t n, struct command *out, char *err,
+        size_t errlen, char *session_out)
 {
 	const struct command_field *by[CF_COUNT] = {NULL};
 	struct command c;
@@ -196,7 +196,7 @@ command_parse_fields(const struct command_field *f, size_t n, struct command *ou
 		int k = -1;
 		for (int j = 0; j < CF_COUNT; j++) {
 			if (strlen(command_field_names[j]) == f[i].name_len &&
-					memcmp(command_field_names[j], f[i].name, f[i].name_len) == 0) {
+			        memcmp(command_field_names[j], f[i].name, f[i].name_len) == 0) {
 				k = j;
 				break;
 			}
@@ -205,7 +205,8 @@ command_parse_fields(const struct command_field *f, size_t n, struct command *ou
 		if (k < 0)
 			return command_fail(err, errlen, COMMAND_E_FIELD, "unknown field '%s'", q);
 		if (seen & 1u << k)
-			return command_fail(err, errlen, COMMAND_E_FIELD, "field '%s' given twice", q);
+			return command_fail(
+			        err, errlen, COMMAND_E_FIELD, "field '%s' given twice", q);
 		seen |= 1u << k;
 		by[k] = &f[i];
 	}
@@ -214,7 +215,7 @@ command_parse_fields(const struct command_field *f, size_t n, struct command *ou
 		const struct command_field *s = by[CF_SESSION];
 		if (!command_token_ok(s->value, s->value_len, COMMAND_ID_MAX, "._:-"))
 			return command_fail(err, errlen, COMMAND_E_VALUE,
-					"session: expected 1..63 of [A-Za-z0-9._:-]");
+			        "session: expected 1..63 of [A-Za-z0-9._:-]");
 		if (session_out != NULL)
 			command_copy(session_out, s->value, s->value_len);
 	}
@@ -222,29 +223,30 @@ command_parse_fields(const struct command_field *f, size_t n, struct command *ou
 		return command_fail(err, errlen, COMMAND_E_MISSING, "missing field 'type'");
 	for (int t = 0; t < COMMAND_TYPE_COUNT; t++)
 		if (strlen(command_names[t]) == by[CF_TYPE]->value_len &&
-				memcmp(command_names[t], by[CF_TYPE]->value, by[CF_TYPE]->value_len) == 0)
+		        memcmp(command_names[t], by[CF_TYPE]->value, by[CF_TYPE]->value_len) == 0)
 			type = t;
 	if (type < 0) {
 		command_quote(q, sizeof(q), by[CF_TYPE]->value, by[CF_TYPE]->value_len);
-		return command_fail(err, errlen, COMMAND_E_VALUE,
-				"type: '%s' is not say, play, set or end", q);
+		return command_fail(
+		        err, errlen, COMMAND_E_VALUE, "type: '%s' is not say, play, set or end", q);
 	}
 	if (by[CF_SESSION] == NULL)
 		return command_fail(err, errlen, COMMAND_E_MISSING, "%s: missing field 'session'",
-				command_names[type]);
+		        command_names[type]);
 	for (int k = CF_TEXT; k < CF_COUNT; k++)
 		if ((seen & 1u << k) && !(command_allowed[type] & 1u << k))
-			return command_fail(err, errlen, COMMAND_E_FIELD, "%s: field '%s' not allowed",
-					command_names[type], command_field_names[k]);
+			return command_fail(err, errlen, COMMAND_E_FIELD,
+			        "%s: field '%s' not allowed", command_names[type],
+			        command_field_names[k]);
 
 	memset(&c, 0, sizeof(c));
 	c.type = (enum command_type)type;
 	command_copy(c.session, by[CF_SESSION]->value, by[CF_SESSION]->value_len);
 	if (by[CF_NODE] != NULL) {
 		if (!command_token_ok(by[CF_NODE]->value, by[CF_NODE]->value_len, COMMAND_ID_MAX,
-				    "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"))
+		            "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"))
 			return command_fail(err, errlen, COMMAND_E_VALUE,
-					"node: expected 1..63 printable ASCII characters");
+			        "node: expected 1..63 printable ASCII characters");
 		command_copy(c.node, by[CF_NODE]->value, by[CF_NODE]->value_len);
 	}
 
@@ -252,16 +254,17 @@ command_parse_fields(const struct command_field *f, size_t n, struct command *ou
 	case COMMAND_SAY: {
 		const struct command_field *t = by[CF_TEXT], *v = by[CF_VOICE];
 		if (t == NULL)
-			return command_fail(err, errlen, COMMAND_E_MISSING,
-					"say: missing field 'text'");
+			return command_fail(
+			        err, errlen, COMMAND_E_MISSING, "say: missing field 'text'");
 		if (t->value_len == 0 || t->value_len >= COMMAND_TEXT_MAX ||
-				!command_utf8_ok(t->value, t->value_len, 1))
+		        !command_utf8_ok(t->value, t->value_len, 1))
 			return command_fail(err, errlen, COMMAND_E_VALUE,
-					"say: text must be 1..2047 bytes of UTF-8 without control "
-					"characters");
-		if (v != NULL && !command_token_ok(v->value, v->value_len, COMMAND_NAME_MAX, "._+-"))
+			        "say: text must be 1..2047 bytes of UTF-8 without control "
+			        "characters");
+		if (v != NULL &&
+		        !command_token_ok(v->value, v->value_len, COMMAND_NAME_MAX, "._+-"))
 			return command_fail(err, errlen, COMMAND_E_VALUE,
-					"say: voice: expected 1..63 of [A-Za-z0-9._+-]");
+			        "say: voice: expected 1..63 of [A-Za-z0-9._+-]");
 		command_copy(c.u.say.text, t->value, t->value_len);
 		if (v != NULL)
 			command_copy(c.u.say.voice, v->value, v->value_len);
@@ -270,12 +273,12 @@ command_parse_fields(const struct command_field *f, size_t n, struct command *ou
 	case COMMAND_PLAY: {
 		const struct command_field *p = by[CF_FILE];
 		if (p == NULL)
-			return command_fail(err, errlen, COMMAND_E_MISSING,
-					"play: missing field 'file'");
+			return command_fail(
+			        err, errlen, COMMAND_E_MISSING, "play: missing field 'file'");
 		if (!command_path_ok(p->value, p->value_len))
 			return command_fail(err, errlen, COMMAND_E_VALUE,
-					"play: file must be a relative path of [A-Za-z0-9._/-], at most "
-					"255 bytes, without '.', '..' or empty components");
+			        "play: file must be a relative path of [A-Za-z0-9._/-], at most "
+			        "255 bytes, without '.', '..' or empty components");
 		command_copy(c.u.play.file, p->value, p->value_len);
 		break;
 	}
@@ -283,16 +286,17 @@ command_parse_fields(const struct command_field *f, size_t n, struct command *ou
 		const struct command_field *v = by[CF_VAD], *s = by[CF_STT], *m = by[CF_MODEL];
 		if (v == NULL && s == NULL && m == NULL)
 			return command_fail(err, errlen, COMMAND_E_MISSING,
-					"set: needs vad_sensitivity, stt or model");
-		if (v != NULL && !command_u32(v->value, v->value_len, 100, &c.u.set.vad_sensitivity))
+			        "set: needs vad_sensitivity, stt or model");
+		if (v != NULL &&
+		        !command_u32(v->value, v->value_len, 100, &c.u.set.vad_sensitivity))
 			return command_fail(err, errlen, COMMAND_E_VALUE,
-					"set: vad_sensitivity must be an integer 0..100");
+			        "set: vad_sensitivity must be an integer 0..100");
 		if (s != NULL && !command_bool(s->value, s->value_len, &c.u.set.stt))
 			return command_fail(err, errlen, COMMAND_E_VALUE,
-					"set: stt must be on, off, true, false, 1 or 0");
+			        "set: stt must be on, off, true, false, 1 or 0");
 		if (m != NULL && !command_token_ok(m->value, m->value_len, COMMAND_NAME_MAX, "._-"))
 			return command_fail(err, errlen, COMMAND_E_VALUE,
-					"set: model: expected 1..63 of [A-Za-z0-9._-]");
+			        "set: model: expected 1..63 of [A-Za-z0-9._-]");
 		c.u.set.has_vad = v != NULL;
 		c.u.set.has_stt = s != NULL;
 		c.u.set.has_model = m != NULL;
@@ -309,8 +313,8 @@ command_parse_fields(const struct command_field *f, size_t n, struct command *ou
 }
 
 int
-command_parse_json(const char *body, size_t len, struct command *out, char *err,
-		size_t errlen, char *session_out)
+command_parse_json(const char *body, size_t len, struct command *out, char *err, size_t errlen,
+        char *session_out)
 {
 	struct command_field f[COMMAND_FIELDS_MAX];
 	char nums[COMMAND_FIELDS_MAX][24];
@@ -347,8 +351,8 @@ command_parse_json(const char *body, size_t len, struct command *out, char *err,
 			f[n].value = json_string_value(v);
 			f[n].value_len = json_string_length(v);
 		} else if (json_is_integer(v)) {
-			f[n].value_len = (size_t)snprintf(nums[n], sizeof(nums[n]), "%lld",
-					(long long)json_integer_value(v));
+			f[n].value_len = (size_t)snprintf(
+			        nums[n], sizeof(nums[n]), "%lld", (long long)json_integer_value(v));
 			f[n].value = nums[n];
 		} else if (json_is_boolean(v)) {
 			f[n].value = json_is_true(v) ? "true" : "false";
@@ -356,7 +360,7 @@ command_parse_json(const char *body, size_t len, struct command *out, char *err,
 		} else {
 			command_quote(q, sizeof(q), key, strlen(key));
 			rc = command_fail(err, errlen, COMMAND_E_VALUE,
-					"field '%s' must be a string, an integer or a boolean", q);
+			        "field '%s' must be a string, an integer or a boolean", q);
 			break;
 		}
 		n++;
@@ -370,8 +374,8 @@ command_parse_json(const char *body, size_t len, struct command *out, char *err,
 static void
 command_fields_add(struct command_fields *o, const char *name, const char *value)
 {
-	o->f[o->n++] = (struct command_field){.name = name, .name_len = strlen(name),
-			.value = value, .value_len = strlen(value)};
+	o->f[o->n++] = (struct command_field){
+	        .name = name, .name_len = strlen(name), .value = value, .value_len = strlen(value)};
 }
 
 void

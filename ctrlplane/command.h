@@ -34,10 +34,10 @@
 enum command_type { COMMAND_SAY, COMMAND_PLAY, COMMAND_SET, COMMAND_END, COMMAND_TYPE_COUNT };
 
 enum {
-	COMMAND_E_SYNTAX = -1, /* not a field list / not a JSON object */
-	COMMAND_E_FIELD = -2,  /* unknown, repeated or misplaced field */
+	COMMAND_E_SYNTAX = -1,  /* not a field list / not a JSON object */
+	COMMAND_E_FIELD = -2,   /* unknown, repeated or misplaced field */
 	COMMAND_E_MISSING = -3, /* a required field is missing */
-	COMMAND_E_VALUE = -4,  /* a value out of its range or syntax */
+	COMMAND_E_VALUE = -4,   /* a value out of its range or syntax */
 };
 
 struct command {
@@ -50,7 +50,7 @@ struct command {
 			char voice[COMMAND_NAME_MAX]; /* empty: the default voice */
 		} say;
 		struct {
-			char file[COMMAND_FILE_MAX]; /* relative to the application's media directory */
+			char file[COMMAND_FILE_MAX]; /* relative to the media directory */
 		} play;
 		struct {
 			int has_vad, has_stt, has_model;
@@ -75,12 +75,12 @@ struct command_field {
  * as '?') and @out untouched. If the session field was readable, it is in
  * @session_out (else ""), so an error event can name the session; may be NULL.
  */
-int command_parse_fields(const struct command_field *f, size_t n, struct command *out,
-		char *err, size_t errlen, char *session_out);
+int command_parse_fields(const struct command_field *f, size_t n, struct command *out, char *err,
+        size_t errlen, char *session_out);
 /* The same from a JSON object: strings as they are, integers in decimal, booleans as
  * true/false; nested objects, arrays, null, reals and duplicate keys are refused. */
-int command_parse_json(const char *body, size_t len, struct command *out, char *err,
-		size_t errlen, char *session_out);
+int command_parse_json(const char *body, size_t len, struct command *out, char *err, size_t errlen,
+        char *session_out);
 
 /* A command as fields (points into @cmd and static strings): what a client would XADD. */
 struct command_fields {

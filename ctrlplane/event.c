@@ -12,13 +12,13 @@
 
 static const char *const event_names[EVENT_TYPE_COUNT] = {
 #define EVENT_NAME(e, s) s,
-	EVENT_TYPES(EVENT_NAME)
+        EVENT_TYPES(EVENT_NAME)
 #undef EVENT_NAME
 };
 
 /* Field names a node event's extra keys may not take. */
-static const char *const event_reserved[] = {"seq", "type", "node", "ts", "session", "stream",
-		"what", "detail"};
+static const char *const event_reserved[] = {
+        "seq", "type", "node", "ts", "session", "stream", "what", "detail"};
 
 const char *
 event_type_name(enum event_type type)
@@ -115,7 +115,7 @@ event_name_check(const char *s)
 	for (size_t i = 0; i < n; i++) {
 		char c = s[i];
 		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.' ||
-				    c == '-'))
+		            c == '-'))
 			return EVENT_E_INVAL;
 	}
 	return 0;
@@ -140,13 +140,13 @@ event_ids_set(struct event *ev, enum event_type type, const char *session, const
 }
 
 int
-event_init_session(struct event *ev, enum event_type type, const char *session,
-		const char *stream, const char *reason)
+event_init_session(struct event *ev, enum event_type type, const char *session, const char *stream,
+        const char *reason)
 {
 	int rc;
 
 	if (type != EVENT_SESSION_CREATED && type != EVENT_SESSION_CONNECTED &&
-			type != EVENT_SESSION_CLOSED)
+	        type != EVENT_SESSION_CLOSED)
 		return EVENT_E_INVAL;
 	if ((rc = event_ids_check(session, stream)) != 0)
 		return rc;
@@ -163,8 +163,8 @@ event_init_session(struct event *ev, enum event_type type, const char *session,
 }
 
 int
-event_init_speech(struct event *ev, enum event_type type, const char *session,
-		const char *stream, uint32_t track, uint64_t media_ms)
+event_init_speech(struct event *ev, enum event_type type, const char *session, const char *stream,
+        uint32_t track, uint64_t media_ms)
 {
 	int rc;
 
@@ -182,8 +182,8 @@ event_init_speech(struct event *ev, enum event_type type, const char *session,
 
 int
 event_init_transcript(struct event *ev, enum event_type type, const char *session,
-		const char *stream, uint32_t track, const char *text, uint64_t start_ms,
-		uint64_t end_ms, uint32_t confidence_milli)
+        const char *stream, uint32_t track, const char *text, uint64_t start_ms, uint64_t end_ms,
+        uint32_t confidence_milli)
 {
 	int rc;
 
@@ -250,8 +250,8 @@ event_node_add(struct event *ev, const char *key, const char *value)
 }
 
 int
-event_init_command_error(struct event *ev, const char *command_id, const char *session,
-		const char *error)
+event_init_command_error(
+        struct event *ev, const char *command_id, const char *session, const char *error)
 {
 	int rc;
 
@@ -301,7 +301,7 @@ event_fields_copy(struct event_fields_writer *w, const char *s, size_t len)
 
 static void
 event_fields_add(struct event_fields_writer *w, const char *name, int name_static,
-		const char *value, size_t len, enum event_field_kind kind)
+        const char *value, size_t len, enum event_field_kind kind)
 {
 	struct event_fields *f = w->f;
 	const char *n, *v;
@@ -373,7 +373,7 @@ event_fields_write(const struct event *ev, struct event_fields_writer *w)
 		event_fields_u64(w, "start_ms", ev->u.transcript.start_ms);
 		event_fields_u64(w, "end_ms", ev->u.transcript.end_ms);
 		snprintf(num, sizeof(num), "%u.%03u", ev->u.transcript.confidence_milli / 1000,
-				ev->u.transcript.confidence_milli % 1000);
+		        ev->u.transcript.confidence_milli % 1000);
 		event_fields_add(w, "confidence", 1, num, strlen(num), EF_REAL);
 		event_fields_str(w, "text", ev->u.transcript.text);
 		break;
@@ -383,7 +383,7 @@ event_fields_write(const struct event *ev, struct event_fields_writer *w)
 			event_fields_str(w, "detail", ev->u.node.detail);
 		for (unsigned i = 0; i < ev->u.node.n_extra && i < EVENT_EXTRA_MAX; i++)
 			event_fields_add(w, ev->u.node.extra[i].key, 0, ev->u.node.extra[i].value,
-					strlen(ev->u.node.extra[i].value), EF_STR);
+			        strlen(ev->u.node.extra[i].value), EF_STR);
 		break;
 	case EVENT_COMMAND_ERROR:
 		if (ev->u.command_error.command_id[0] != '\0')

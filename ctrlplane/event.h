@@ -19,36 +19,39 @@
 #include <stdint.h>
 
 /* Sizes include the terminating NUL. */
-#define EVENT_ID_MAX 64      /* node, session, stream, command id */
-#define EVENT_NAME_MAX 32    /* reason, node 'what', extra field keys */
-#define EVENT_TEXT_MAX 2048  /* transcript text, error text */
-#define EVENT_VALUE_MAX 256  /* node 'detail', extra field values */
-#define EVENT_EXTRA_MAX 8    /* extra key/value pairs of a node event */
-#define EVENT_FIELDS_MAX 32  /* fields of the flat list, header included */
+#define EVENT_ID_MAX 64       /* node, session, stream, command id */
+#define EVENT_NAME_MAX 32     /* reason, node 'what', extra field keys */
+#define EVENT_TEXT_MAX 2048   /* transcript text, error text */
+#define EVENT_VALUE_MAX 256   /* node 'detail', extra field values */
+#define EVENT_EXTRA_MAX 8     /* extra key/value pairs of a node event */
+#define EVENT_FIELDS_MAX 32   /* fields of the flat list, header included */
 #define EVENT_FIELDS_BUF 8192 /* text of the flat list, all values */
 
 /* The X-macro list of event types: enum name, wire name. */
-#define EVENT_TYPES(_)                                                                        \
-	_(SESSION_CREATED, "session.created")                                                 \
-	_(SESSION_CONNECTED, "session.connected")                                             \
-	_(SESSION_CLOSED, "session.closed")                                                   \
-	_(SPEECH_START, "speech.start")                                                       \
-	_(SPEECH_END, "speech.end")                                                           \
-	_(TRANSCRIPT_PARTIAL, "transcript.partial")                                           \
-	_(TRANSCRIPT_FINAL, "transcript.final")                                               \
-	_(NODE, "node")                                                                       \
+#define EVENT_TYPES(_)                                                                             \
+	_(SESSION_CREATED, "session.created")                                                      \
+	_(SESSION_CONNECTED, "session.connected")                                                  \
+	_(SESSION_CLOSED, "session.closed")                                                        \
+	_(SPEECH_START, "speech.start")                                                            \
+	_(SPEECH_END, "speech.end")                                                                \
+	_(TRANSCRIPT_PARTIAL, "transcript.partial")                                                \
+	_(TRANSCRIPT_FINAL, "transcript.final")                                                    \
+	_(NODE, "node")                                                                            \
 	_(COMMAND_ERROR, "command.error")
 
+/* (clang-format takes the X-macro line for a continuation) */
+/* clang-format off */
 enum event_type {
 #define EVENT_ENUM(e, s) EVENT_##e,
 	EVENT_TYPES(EVENT_ENUM)
 #undef EVENT_ENUM
 	EVENT_TYPE_COUNT
 };
+/* clang-format on */
 
 /* Errors (negative returns). */
 enum {
-	EVENT_E_INVAL = -1,  /* an argument out of its range, or a required one missing */
+	EVENT_E_INVAL = -1,   /* an argument out of its range, or a required one missing */
 	EVENT_E_TOOLONG = -2, /* a text longer than its field */
 	EVENT_E_UTF8 = -3,    /* a text that is not UTF-8, or has control characters */
 	EVENT_E_FULL = -4,    /* no room (extra fields, output buffer) */
@@ -70,7 +73,7 @@ struct event {
 	char stream[EVENT_ID_MAX];
 	union {
 		struct {
-			char reason[EVENT_NAME_MAX]; /* session.closed only, e.g. "client", "timeout" */
+			char reason[EVENT_NAME_MAX]; /* session.closed only: "client"... */
 		} session;
 		struct {
 			uint32_t track;    /* track index within the session */
@@ -103,18 +106,18 @@ struct event {
  * characters (a transcript may hold newlines and tabs).
  */
 int event_init_session(struct event *ev, enum event_type type, const char *session,
-		const char *stream, const char *reason);
+        const char *stream, const char *reason);
 int event_init_speech(struct event *ev, enum event_type type, const char *session,
-		const char *stream, uint32_t track, uint64_t media_ms);
+        const char *stream, uint32_t track, uint64_t media_ms);
 int event_init_transcript(struct event *ev, enum event_type type, const char *session,
-		const char *stream, uint32_t track, const char *text, uint64_t start_ms,
-		uint64_t end_ms, uint32_t confidence_milli);
+        const char *stream, uint32_t track, const char *text, uint64_t start_ms, uint64_t end_ms,
+        uint32_t confidence_milli);
 int event_init_node(struct event *ev, const char *what, const char *detail);
 /* Add one key/value to a node event: key [a-z0-9_]{1,31}, not a reserved field name. */
 int event_node_add(struct event *ev, const char *key, const char *value);
 /* @session may be empty (the command had none, or it was unreadable). */
-int event_init_command_error(struct event *ev, const char *command_id, const char *session,
-		const char *error);
+int event_init_command_error(
+        struct event *ev, const char *command_id, const char *session, const char *error);
 
 /* The wire name of @type ("session.created"...), or NULL if out of range. */
 const char *event_type_name(enum event_type type);

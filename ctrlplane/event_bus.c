@@ -63,7 +63,7 @@ event_bus_sink_remove(struct event_bus *bus, const struct event_sink_ops *ops, v
 	for (unsigned i = 0; i < bus->n_sinks; i++) {
 		if (bus->sinks[i].ops == ops && bus->sinks[i].ctx == ctx) {
 			memmove(&bus->sinks[i], &bus->sinks[i + 1],
-					(bus->n_sinks - i - 1) * sizeof(bus->sinks[0]));
+			        (bus->n_sinks - i - 1) * sizeof(bus->sinks[0]));
 			bus->n_sinks--;
 			return 0;
 		}

@@ -28,9 +28,9 @@ struct event_sink_ops {
 };
 
 struct event_bus_stats {
-	uint64_t published;       /* events stamped and handed to the sinks */
-	uint64_t sink_errors;     /* sink publish calls that failed, all sinks */
-	uint64_t last_seq;        /* the sequence number of the last event */
+	uint64_t published;   /* events stamped and handed to the sinks */
+	uint64_t sink_errors; /* sink publish calls that failed, all sinks */
+	uint64_t last_seq;    /* the sequence number of the last event */
 };
 
 /* @node: the node id stamped into every event (1..63 printable ASCII, no blanks). */

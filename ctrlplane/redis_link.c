@@ -17,10 +17,10 @@
 #include "event_queue.h"
 #include "redis_link.h"
 
-#define RL_MAX_INFLIGHT 64    /* events sent and awaiting their XADD reply */
-#define RL_BACKOFF_MIN_MS 10  /* first wait before a reconnection, doubled each time */
-#define RL_CMD_COUNT 16       /* XREADGROUP COUNT */
-#define RL_CMD_FIELDS_MAX 32  /* field pairs a command entry may have before it is refused */
+#define RL_MAX_INFLIGHT 64   /* events sent and awaiting their XADD reply */
+#define RL_BACKOFF_MIN_MS 10 /* first wait before a reconnection, doubled each time */
+#define RL_CMD_COUNT 16      /* XREADGROUP COUNT */
+#define RL_CMD_FIELDS_MAX 32 /* field pairs a command entry may have before it is refused */
 #define RL_KEY_MAX 128
 #define RL_POLL_MAX_MS 1000
 
@@ -55,10 +55,10 @@ struct redis_link {
 	/* the connection */
 	redisAsyncContext *ac; /* NULL when none is ours (a dropped one may still be freeing) */
 	enum rl_state state;
-	uintptr_t gen;         /* bumped at every loss: replies of an older connection are stale */
-	int conn_fd;           /* the fd hiredis uses, -1 when none */
-	unsigned want;         /* POLLIN/POLLOUT hiredis asked for */
-	int watch_fd;          /* what on_watch was last told */
+	uintptr_t gen; /* bumped at every loss: replies of an older connection are stale */
+	int conn_fd;   /* the fd hiredis uses, -1 when none */
+	unsigned want; /* POLLIN/POLLOUT hiredis asked for */
+	int watch_fd;  /* what on_watch was last told */
 	unsigned watch_events;
 	uint64_t now;
 	uint64_t next_connect, deadline, backoff;
@@ -79,7 +79,8 @@ struct redis_link {
 	struct redis_link_stats st;
 };
 
-static void rl_log(struct redis_link *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void rl_log(struct redis_link *l, const char *fmt, ...)
+        __attribute__((format(printf, 2, 3)));
 
 static void
 rl_log(struct redis_link *l, const char *fmt, ...)
@@ -215,7 +216,7 @@ rl_on_disconnect(const redisAsyncContext *ac, int status)
 	if (l->ac != ac)
 		return; /* one we dropped ourselves */
 	rl_log(l, "%s:%d: connection lost (%s); reconnecting in %" PRIu64 " ms", l->host, l->port,
-			ac->errstr != NULL ? ac->errstr : "closed", l->backoff);
+	        ac->errstr != NULL ? ac->errstr : "closed", l->backoff);
 	l->ac = NULL;
 	rl_lost(l, l->state != RL_READY);
 }
@@ -235,11 +236,10 @@ rl_reply(redisAsyncContext *ac, void *r, void *priv)
 }
 
 static int
-rl_send(struct redis_link *l, redisCallbackFn *fn, int argc, const char **argv,
-		const size_t *len)
+rl_send(struct redis_link *l, redisCallbackFn *fn, int argc, const char **argv, const size_t *len)
 {
 	if (l->ac == NULL ||
-			redisAsyncCommandArgv(l->ac, fn, (void *)l->gen, argc, argv, len) != REDIS_OK)
+	        redisAsyncCommandArgv(l->ac, fn, (void *)l->gen, argc, argv, len) != REDIS_OK)
 		return -1;
 	if (l->outstanding++ == 0)
 		l->last_progress = l->now;
@@ -303,7 +303,7 @@ rl_on_group(redisAsyncContext *ac, void *reply, void *priv)
 		l->st.errors++;
 		l->cmd_enabled = 0;
 		rl_log(l, "XGROUP CREATE %s %s: %.150s; commands are off until reconnection",
-				l->commands_key, l->node, r->str);
+		        l->commands_key, l->node, r->str);
 	} else {
 		l->cmd_enabled = 1;
 	}
@@ -334,9 +334,10 @@ rl_on_connect(const redisAsyncContext *cac, int status)
 	if (status != REDIS_OK) {
 		/* hiredis frees the context after this returns */
 		if (!l->failing)
-			rl_log(l, "%s:%d: connect failed: %s; retrying, every %" PRIu32
-					" ms at most", l->host, l->port,
-					ac->errstr != NULL ? ac->errstr : "?", l->reconnect_max_ms);
+			rl_log(l,
+			        "%s:%d: connect failed: %s; retrying, every %" PRIu32 " ms at most",
+			        l->host, l->port, ac->errstr != NULL ? ac->errstr : "?",
+			        l->reconnect_max_ms);
 		l->ac = NULL;
 		rl_lost(l, 1);
 		return;
@@ -370,10 +371,11 @@ rl_connect(struct redis_link *l)
 
 	if (ac == NULL || ac->err) {
 		if (!l->failing)
-			rl_log(l, "%s:%d: connect failed: %s; retrying, every %" PRIu32
-					" ms at most", l->host, l->port,
-					ac != NULL && ac->errstr != NULL ? ac->errstr : "out of memory",
-					l->reconnect_max_ms);
+			rl_log(l,
+			        "%s:%d: connect failed: %s; retrying, every %" PRIu32 " ms at most",
+			        l->host, l->port,
+			        ac != NULL && ac->errstr != NULL ? ac->errstr : "out of memory",
+			        l->reconnect_max_ms);
 		if (ac != NULL)
 			redisAsyncFree(ac);
 		rl_lost(l, 1);
@@ -454,7 +456,7 @@ rl_on_xadd(redisAsyncContext *ac, void *reply, void *priv)
 		l->st.errors++;
 		if ((l->st.rejected & (l->st.rejected - 1)) == 0) /* 1st, 2nd, 4th, 8th... */
 			rl_log(l, "XADD %s refused (%" PRIu64 " so far): %.150s", l->events_key,
-					l->st.rejected, r->str);
+			        l->st.rejected, r->str);
 	} else {
 		l->st.sent++;
 	}
@@ -512,7 +514,7 @@ rl_flush(struct redis_link *l)
 	struct rl_item *it;
 
 	while (l->state == RL_READY && l->ac != NULL &&
-			(it = event_queue_next_unsent(&l->q, RL_MAX_INFLIGHT)) != NULL) {
+	        (it = event_queue_next_unsent(&l->q, RL_MAX_INFLIGHT)) != NULL) {
 		if (rl_item_send(l, it) != 0)
 			break; /* the context is going away; the loss puts the item back */
 	}
@@ -531,8 +533,9 @@ redis_link_publish(struct redis_link *l, const struct event *ev)
 	if (old != NULL) {
 		l->st.dropped++;
 		if ((l->st.dropped & (l->st.dropped - 1)) == 0)
-			rl_log(l, "buffer full (%zu events): dropped the oldest (%" PRIu64 " so far)",
-					l->q.cap, l->st.dropped);
+			rl_log(l,
+			        "buffer full (%zu events): dropped the oldest (%" PRIu64 " so far)",
+			        l->q.cap, l->st.dropped);
 		free(old);
 	}
 	rl_flush(l);
@@ -546,9 +549,9 @@ rl_sink_publish(void *ctx, const struct event *ev)
 }
 
 const struct event_sink_ops redis_link_sink_ops = {
-	.api_version = EVENT_SINK_API,
-	.name = "redis",
-	.publish = rl_sink_publish,
+        .api_version = EVENT_SINK_API,
+        .name = "redis",
+        .publish = rl_sink_publish,
 };
 
 /* ---- commands in ---- */
@@ -583,7 +586,7 @@ rl_error_event(struct redis_link *l, const char *id, const char *session, const 
 	struct event ev;
 
 	if (event_init_command_error(&ev, id, session, error) != 0 &&
-			event_init_command_error(&ev, id, "", "command refused") != 0)
+	        event_init_command_error(&ev, id, "", "command refused") != 0)
 		return;
 	event_bus_publish(l->p.bus, &ev, rl_wall_ms());
 }
@@ -598,7 +601,7 @@ rl_cmd_entry(struct redis_link *l, const redisReply *e)
 	int rc;
 
 	if (e->type != REDIS_REPLY_ARRAY || e->elements != 2 ||
-			e->element[0]->type != REDIS_REPLY_STRING || e->element[0]->len >= EVENT_ID_MAX) {
+	        e->element[0]->type != REDIS_REPLY_STRING || e->element[0]->len >= EVENT_ID_MAX) {
 		l->st.errors++; /* not an entry: nothing to acknowledge */
 		return;
 	}
@@ -623,8 +626,10 @@ rl_cmd_entry(struct redis_link *l, const redisReply *e)
 				rc = COMMAND_E_SYNTAX;
 				break;
 			}
-			f[i] = (struct command_field){.name = k->str, .name_len = k->len,
-					.value = v->str, .value_len = v->len};
+			f[i] = (struct command_field){.name = k->str,
+			        .name_len = k->len,
+			        .value = v->str,
+			        .value_len = v->len};
 		}
 		if (rc == 0)
 			rc = command_parse_fields(f, n, &cmd, err, sizeof(err), session);
@@ -664,8 +669,8 @@ rl_on_xreadgroup(redisAsyncContext *ac, void *reply, void *priv)
 		return;
 	}
 	if (r->type != REDIS_REPLY_ARRAY || r->elements != 1 ||
-			r->element[0]->type != REDIS_REPLY_ARRAY || r->element[0]->elements != 2 ||
-			r->element[0]->element[1]->type != REDIS_REPLY_ARRAY) {
+	        r->element[0]->type != REDIS_REPLY_ARRAY || r->element[0]->elements != 2 ||
+	        r->element[0]->element[1]->type != REDIS_REPLY_ARRAY) {
 		if (r->type != REDIS_REPLY_NIL)
 			l->st.errors++;
 		else if (l->cmd_pending_phase)
@@ -681,9 +686,10 @@ rl_on_xreadgroup(redisAsyncContext *ac, void *reply, void *priv)
 		} else {
 			const redisReply *last = entries->element[entries->elements - 1];
 			if (last->type == REDIS_REPLY_ARRAY && last->elements == 2 &&
-					last->element[0]->type == REDIS_REPLY_STRING &&
-					last->element[0]->len < sizeof(l->cmd_cursor))
-				memcpy(l->cmd_cursor, last->element[0]->str, last->element[0]->len + 1);
+			        last->element[0]->type == REDIS_REPLY_STRING &&
+			        last->element[0]->len < sizeof(l->cmd_cursor))
+				memcpy(l->cmd_cursor, last->element[0]->str,
+				        last->element[0]->len + 1);
 		}
 		l->next_cmd_read = l->now;
 	} else if (entries->elements == RL_CMD_COUNT) {
@@ -696,7 +702,7 @@ rl_cmd_read(struct redis_link *l)
 {
 	const char *id = l->cmd_pending_phase ? l->cmd_cursor : ">";
 	const char *argv[] = {"XREADGROUP", "GROUP", l->node, l->node, "COUNT", "16", "STREAMS",
-			l->commands_key, id};
+	        l->commands_key, id};
 	size_t len[9];
 
 	for (int i = 0; i < 9; i++)
@@ -808,8 +814,8 @@ rl_id_ok(const char *s)
 }
 
 struct redis_link *
-redis_link_create(const struct rtc_config *cfg, const struct redis_link_params *p, char *err,
-		size_t errlen)
+redis_link_create(
+        const struct rtc_config *cfg, const struct redis_link_params *p, char *err, size_t errlen)
 {
 	struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM}, *res = NULL;
 	struct redis_link *l;
@@ -817,8 +823,9 @@ redis_link_create(const struct rtc_config *cfg, const struct redis_link_params *
 	int rc;
 
 	if (p == NULL || !rl_id_ok(p->node) || p->on_command == NULL || p->bus == NULL) {
-		snprintf(err, errlen, "redis: a node id (1..63 printable ASCII), a bus and a "
-				      "command callback are required");
+		snprintf(err, errlen,
+		        "redis: a node id (1..63 printable ASCII), a bus and a "
+		        "command callback are required");
 		return NULL;
 	}
 	rc = getaddrinfo(cfg->redis_host, NULL, &hints, &res);
@@ -828,9 +835,9 @@ redis_link_create(const struct rtc_config *cfg, const struct redis_link_params *
 	}
 	l = calloc(1, sizeof(*l));
 	if (l == NULL || event_queue_init(&l->q, cfg->redis_buffer_events) != 0 ||
-			(l->fields = malloc(sizeof(*l->fields))) == NULL) {
+	        (l->fields = malloc(sizeof(*l->fields))) == NULL) {
 		snprintf(err, errlen, "redis: out of memory for %u buffered events",
-				cfg->redis_buffer_events);
+		        cfg->redis_buffer_events);
 		freeaddrinfo(res);
 		if (l != NULL) {
 			event_queue_fini(&l->q);

@@ -61,7 +61,7 @@ struct redis_link_params {
 	 * once. @entry_id is the stream entry id, for idempotence. Required.
 	 */
 	int (*on_command)(void *arg, const struct command *cmd, const char *entry_id, char *err,
-			size_t errlen);
+	        size_t errlen);
 	/* Optional, for epoll: the fd to watch and its events (POLLIN|POLLOUT); events = 0
 	 * means stop watching @fd (called before it is closed). */
 	void (*on_watch)(void *arg, int fd, unsigned events);
@@ -76,8 +76,8 @@ struct redis_link_params {
  * No connection yet: the first redis_link_poll() starts it. NULL with a
  * one-line reason in @err.
  */
-struct redis_link *redis_link_create(const struct rtc_config *cfg,
-		const struct redis_link_params *p, char *err, size_t errlen);
+struct redis_link *redis_link_create(
+        const struct rtc_config *cfg, const struct redis_link_params *p, char *err, size_t errlen);
 /* Close the connection (events still buffered are counted as dropped) and free. */
 void redis_link_destroy(struct redis_link *l);
 

@@ -34,13 +34,13 @@ sse_one_line(const char *s)
 
 int
 sse_format(char *buf, size_t cap, const char *id, const char *event, const char *data,
-		size_t data_len, size_t *len)
+        size_t data_len, size_t *len)
 {
 	struct sse_out o = {.buf = buf, .cap = cap};
 	size_t start = 0;
 
 	if ((id != NULL && !sse_one_line(id)) || (event != NULL && !sse_one_line(event)) ||
-			(data_len > 0 && memchr(data, '\0', data_len) != NULL))
+	        (data_len > 0 && memchr(data, '\0', data_len) != NULL))
 		return -EINVAL;
 	if (id != NULL) {
 		sse_put(&o, "id: ", 4);
@@ -184,9 +184,9 @@ sse_feed_sink_publish(void *ctx, const struct event *ev)
 }
 
 const struct event_sink_ops sse_feed_sink_ops = {
-	.api_version = EVENT_SINK_API,
-	.name = "sse",
-	.publish = sse_feed_sink_publish,
+        .api_version = EVENT_SINK_API,
+        .name = "sse",
+        .publish = sse_feed_sink_publish,
 };
 
 uint64_t
@@ -196,8 +196,8 @@ sse_feed_last_id(const struct sse_feed *f)
 }
 
 int
-sse_feed_next(const struct sse_feed *f, uint64_t *cursor, const char **msg, size_t *len,
-		uint64_t *missed)
+sse_feed_next(
+        const struct sse_feed *f, uint64_t *cursor, const char **msg, size_t *len, uint64_t *missed)
 {
 	unsigned lo = 0, hi = f->count;
 	uint64_t from = *cursor;

@@ -30,14 +30,14 @@
  * @data holds NUL; -ENOSPC if @cap is too small (then @buf is only "").
  */
 int sse_format(char *buf, size_t cap, const char *id, const char *event, const char *data,
-		size_t data_len, size_t *len);
+        size_t data_len, size_t *len);
 /* An event as a message: id = its seq, event = its type name, data = its JSON (event.h). */
 int sse_format_event(char *buf, size_t cap, const struct event *ev, size_t *len);
 
 struct sse_feed_stats {
-	uint64_t messages;   /* formatted and kept */
-	uint64_t errors;     /* events that could not be formatted */
-	uint64_t evicted;    /* pushed out of the backlog by newer ones */
+	uint64_t messages; /* formatted and kept */
+	uint64_t errors;   /* events that could not be formatted */
+	uint64_t evicted;  /* pushed out of the backlog by newer ones */
 };
 
 /* A feed keeping the last @backlog messages (1..65536). */
@@ -59,7 +59,7 @@ uint64_t sse_feed_last_id(const struct sse_feed *f);
  * restarted, ids begin again at 1) restarts from the oldest message kept.
  */
 int sse_feed_next(const struct sse_feed *f, uint64_t *cursor, const char **msg, size_t *len,
-		uint64_t *missed);
+        uint64_t *missed);
 void sse_feed_stats_get(const struct sse_feed *f, struct sse_feed_stats *out);
 
 #endif

@@ -22,13 +22,13 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define CHECK(cond)                                                                           \
-	do {                                                                                  \
-		if (!(cond)) {                                                                \
-			fprintf(stderr, "fuzz_command: invariant failed: %s (line %d)\n", #cond, \
-					__LINE__);                                            \
-			abort();                                                              \
-		}                                                                             \
+#define CHECK(cond)                                                                                \
+	do {                                                                                       \
+		if (!(cond)) {                                                                     \
+			fprintf(stderr, "fuzz_command: invariant failed: %s (line %d)\n", #cond,   \
+			        __LINE__);                                                         \
+			abort();                                                                   \
+		}                                                                                  \
 	} while (0)
 
 static int
@@ -41,7 +41,7 @@ token_ok(const char *s, size_t max, const char *extra)
 	for (size_t i = 0; i < n; i++) {
 		char c = s[i];
 		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-				    strchr(extra, c) != NULL))
+		            strchr(extra, c) != NULL))
 			return 0;
 	}
 	return 1;
@@ -61,7 +61,8 @@ check_success(const struct command *c)
 		CHECK(c->u.say.text[0] != '\0');
 		for (const char *p = c->u.say.text; *p; p++)
 			CHECK((unsigned char)*p >= 0x20 || *p == '\n' || *p == '\t');
-		CHECK(c->u.say.voice[0] == '\0' || token_ok(c->u.say.voice, COMMAND_NAME_MAX, "._+-"));
+		CHECK(c->u.say.voice[0] == '\0' ||
+		        token_ok(c->u.say.voice, COMMAND_NAME_MAX, "._+-"));
 		break;
 	case COMMAND_PLAY:
 		CHECK(token_ok(c->u.play.file, COMMAND_FILE_MAX, "._/-"));
@@ -69,8 +70,8 @@ check_success(const struct command *c)
 			q = strchr(p, '/');
 			if (q == NULL)
 				q = p + strlen(p);
-			CHECK(q > p);                                  /* no empty component */
-			CHECK(!(q - p == 1 && p[0] == '.'));            /* no "." */
+			CHECK(q > p);                                       /* no empty component */
+			CHECK(!(q - p == 1 && p[0] == '.'));                /* no "." */
 			CHECK(!(q - p == 2 && p[0] == '.' && p[1] == '.')); /* no ".." */
 		}
 		break;
@@ -89,14 +90,14 @@ check_success(const struct command *c)
 
 static void
 check_result(int rc, const struct command *c, const struct command *before, const char *err,
-		const char *session)
+        const char *session)
 {
 	if (rc == 0) {
 		check_success(c);
 		return;
 	}
 	CHECK(rc == COMMAND_E_SYNTAX || rc == COMMAND_E_FIELD || rc == COMMAND_E_MISSING ||
-			rc == COMMAND_E_VALUE);
+	        rc == COMMAND_E_VALUE);
 	CHECK(memcmp(c, before, sizeof(*c)) == 0);
 	CHECK(err[0] != '\0' && memchr(err, '\0', COMMAND_ERR_MAX) != NULL);
 	for (const char *p = err; *p; p++)

@@ -141,8 +141,8 @@ server_start(struct server *s)
 	assert_true(s->pid >= 0);
 	if (s->pid == 0) {
 		const char *argv[24] = {"redis-server", "--port", port, "--bind", "127.0.0.1",
-				"--save", "", "--appendonly", "no", "--dir", s->dir, "--logfile",
-				logfile, "--daemonize", "no"};
+		        "--save", "", "--appendonly", "no", "--dir", s->dir, "--logfile", logfile,
+		        "--daemonize", "no"};
 		int n = 15, fd = open("/dev/null", O_RDWR);
 		if (s->pass[0] != '\0') {
 			argv[n++] = "--requirepass";
@@ -255,8 +255,12 @@ on_log(void *arg, const char *msg)
 static void
 link_create(struct fixture *f)
 {
-	struct redis_link_params p = {.node = "node1", .bus = f->bus, .on_command = on_command,
-			.on_watch = on_watch, .on_log = on_log, .arg = f};
+	struct redis_link_params p = {.node = "node1",
+	        .bus = f->bus,
+	        .on_command = on_command,
+	        .on_watch = on_watch,
+	        .on_log = on_log,
+	        .arg = f};
 	char err[REDIS_LINK_ERR_MAX];
 
 	f->l = redis_link_create(&f->cfg, &p, err, sizeof(err));
@@ -344,10 +348,10 @@ drive(struct fixture *f, int (*cond)(struct fixture *, void *), void *arg, const
 			struct redis_link_stats st;
 			redis_link_stats_get(f->l, &st);
 			fail_msg("timed out waiting for %s (sent %llu, buffered %llu, ready %llu, "
-				 "errors %llu)\nlog:\n%s",
-					what, (unsigned long long)st.sent,
-					(unsigned long long)st.buffered, (unsigned long long)st.ready,
-					(unsigned long long)st.errors, f->log);
+			         "errors %llu)\nlog:\n%s",
+			        what, (unsigned long long)st.sent, (unsigned long long)st.buffered,
+			        (unsigned long long)st.ready, (unsigned long long)st.errors,
+			        f->log);
 		}
 		timeout = redis_link_poll(f->l, now_ms());
 		assert_true(timeout >= 0 && timeout <= 1000);
@@ -492,19 +496,19 @@ test_events_stream_and_pubsub(void **state)
 	assert_true(f->n_watch > 0);
 
 	assert_int_equal(event_init_session(&evs[0], EVENT_SESSION_CREATED, "s1", "room", NULL), 0);
-	assert_int_equal(event_init_session(&evs[1], EVENT_SESSION_CONNECTED, "s1", "room", NULL),
-			0);
+	assert_int_equal(
+	        event_init_session(&evs[1], EVENT_SESSION_CONNECTED, "s1", "room", NULL), 0);
 	assert_int_equal(event_init_speech(&evs[2], EVENT_SPEECH_START, "s1", "room", 0, 1500), 0);
 	assert_int_equal(event_init_transcript(&evs[3], EVENT_TRANSCRIPT_PARTIAL, "s1", "room", 0,
-				     "hel", 1500, 1800, 400),
-			0);
+	                         "hel", 1500, 1800, 400),
+	        0);
 	assert_int_equal(event_init_transcript(&evs[4], EVENT_TRANSCRIPT_FINAL, "s1", "room", 0,
-				     "hello \"w\xc3\xb6rld\"\nsecond line", 1500, 2600, 870),
-			0);
+	                         "hello \"w\xc3\xb6rld\"\nsecond line", 1500, 2600, 870),
+	        0);
 	assert_int_equal(event_init_node(&evs[5], "draining", "maintenance"), 0);
 	assert_int_equal(event_node_add(&evs[5], "sessions", "1"), 0);
-	assert_int_equal(event_init_session(&evs[6], EVENT_SESSION_CLOSED, "s1", "room", "client"),
-			0);
+	assert_int_equal(
+	        event_init_session(&evs[6], EVENT_SESSION_CLOSED, "s1", "room", "client"), 0);
 	for (int i = 0; i < 7; i++)
 		assert_int_equal(event_bus_publish(f->bus, &evs[i], 1700000000000 + i), 0);
 	wait_sent(f, 7);
@@ -520,8 +524,8 @@ test_events_stream_and_pubsub(void **state)
 		for (unsigned k = 0; k < want.n; k++) {
 			assert_string_equal(kv->element[2 * k]->str, want.name[k]);
 			assert_int_equal(kv->element[2 * k + 1]->len, want.value_len[k]);
-			assert_memory_equal(kv->element[2 * k + 1]->str, want.value[k],
-					want.value_len[k]);
+			assert_memory_equal(
+			        kv->element[2 * k + 1]->str, want.value[k], want.value_len[k]);
 		}
 	}
 	freeReplyObject(r);
@@ -537,7 +541,8 @@ test_events_stream_and_pubsub(void **state)
 		assert_int_equal(r->type, REDIS_REPLY_ARRAY);
 		assert_int_equal(r->elements, 4);
 		assert_string_equal(r->element[0]->str, "pmessage");
-		snprintf(channel, sizeof(channel), "rtcedge:events:%s", event_type_name(evs[i].type));
+		snprintf(channel, sizeof(channel), "rtcedge:events:%s",
+		        event_type_name(evs[i].type));
 		assert_string_equal(r->element[2]->str, channel);
 		assert_string_equal(r->element[3]->str, json);
 		free(json);
@@ -729,17 +734,19 @@ test_commands_delivered_once_and_acked(void **state)
 	link_create(f);
 	drive(f, is_ready, NULL, "ready");
 
-	xadd_cmd(c, ids[0], 64, (const char *const[]){"type", "say", "session", "s1", "text",
-			"Hello, how can I help?", "voice", "en-us", NULL});
+	xadd_cmd(c, ids[0], 64,
+	        (const char *const[]){"type", "say", "session", "s1", "text",
+	                "Hello, how can I help?", "voice", "en-us", NULL});
 	xadd_cmd(c, ids[1], 64, (const char *const[]){"type", "dance", "session", "s1", NULL});
-	xadd_cmd(c, ids[2], 64, (const char *const[]){"type", "set", "session", "s1",
-			"vad_sensitivity", "70", "stt", "on", NULL});
+	xadd_cmd(c, ids[2], 64,
+	        (const char *const[]){"type", "set", "session", "s1", "vad_sensitivity", "70",
+	                "stt", "on", NULL});
 	xadd_cmd(c, ids[3], 64, (const char *const[]){"type", "end", NULL});
-	xadd_cmd(c, ids[4], 64, (const char *const[]){"type", "end", "session", "s2", "node",
-			"other-node", NULL});
+	xadd_cmd(c, ids[4], 64,
+	        (const char *const[]){"type", "end", "session", "s2", "node", "other-node", NULL});
 	xadd_cmd(c, ids[5], 64, (const char *const[]){"type", "end", "session", "nosuch", NULL});
-	xadd_cmd(c, ids[6], 64, (const char *const[]){"type", "end", "session", "s1", "node",
-			"node1", NULL});
+	xadd_cmd(c, ids[6], 64,
+	        (const char *const[]){"type", "end", "session", "s1", "node", "node1", NULL});
 	drive(f, commands_settled, &n, "7 commands handled");
 
 	assert_int_equal(f->n_cmds, 3);
@@ -768,8 +775,8 @@ test_commands_delivered_once_and_acked(void **state)
 		assert_string_equal(entry_field(r->element[i], "type"), "command.error");
 	assert_string_equal(entry_field(r->element[0], "command_id"), ids[1]);
 	assert_string_equal(entry_field(r->element[0], "session"), "s1");
-	assert_string_equal(entry_field(r->element[0], "error"),
-			"type: 'dance' is not say, play, set or end");
+	assert_string_equal(
+	        entry_field(r->element[0], "error"), "type: 'dance' is not say, play, set or end");
 	assert_string_equal(entry_field(r->element[1], "command_id"), ids[3]);
 	assert_null(entry_field(r->element[1], "session"));
 	assert_string_equal(entry_field(r->element[1], "error"), "end: missing field 'session'");
@@ -779,8 +786,9 @@ test_commands_delivered_once_and_acked(void **state)
 	freeReplyObject(r);
 
 	/* one more: it alone is delivered, nothing before it again */
-	xadd_cmd(c, ids[7], 64, (const char *const[]){"type", "play", "session", "s1", "file",
-			"prompts/hi.opus", NULL});
+	xadd_cmd(c, ids[7], 64,
+	        (const char *const[]){
+	                "type", "play", "session", "s1", "file", "prompts/hi.opus", NULL});
 	n = 8;
 	drive(f, commands_settled, &n, "the 8th command");
 	assert_int_equal(f->n_cmds, 4);
@@ -893,14 +901,14 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		T(test_events_stream_and_pubsub),
-		T(test_events_stream_capped),
-		T(test_events_buffered_while_redis_away),
-		T(test_events_redis_frozen_then_back),
-		T(test_events_overflow_drops_oldest_exactly),
-		T(test_commands_delivered_once_and_acked),
-		T(test_commands_pending_recovered_after_restart),
-		T(test_auth_select_and_wrong_password),
+	        T(test_events_stream_and_pubsub),
+	        T(test_events_stream_capped),
+	        T(test_events_buffered_while_redis_away),
+	        T(test_events_redis_frozen_then_back),
+	        T(test_events_overflow_drops_oldest_exactly),
+	        T(test_commands_delivered_once_and_acked),
+	        T(test_commands_pending_recovered_after_restart),
+	        T(test_auth_select_and_wrong_password),
 	};
 
 	if (!have_redis_server()) {

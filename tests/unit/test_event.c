@@ -39,7 +39,7 @@ rec_publish(void *ctx, const struct event *ev)
 }
 
 static const struct event_sink_ops rec_ops = {
-	.api_version = EVENT_SINK_API, .name = "test", .publish = rec_publish};
+        .api_version = EVENT_SINK_API, .name = "test", .publish = rec_publish};
 
 /* ---- builders ---- */
 
@@ -57,50 +57,49 @@ test_event_builders_check_and_never_half_fill(void **state)
 	memset(&ev, 0x5a, sizeof(ev));
 	memcpy(&snap, &ev, sizeof(ev));
 
-#define REFUSED(call, code)                                                                   \
-	do {                                                                                  \
-		assert_int_equal((call), (code));                                             \
-		assert_memory_equal(&ev, &snap, sizeof(ev));                                  \
+#define REFUSED(call, code)                                                                        \
+	do {                                                                                       \
+		assert_int_equal((call), (code));                                                  \
+		assert_memory_equal(&ev, &snap, sizeof(ev));                                       \
 	} while (0)
 	REFUSED(event_init_session(&ev, EVENT_SESSION_CREATED, "", "s", NULL), EVENT_E_INVAL);
 	REFUSED(event_init_session(&ev, EVENT_SESSION_CREATED, NULL, "s", NULL), EVENT_E_INVAL);
 	REFUSED(event_init_session(&ev, EVENT_SESSION_CREATED, long_id, "s", NULL),
-			EVENT_E_TOOLONG);
+	        EVENT_E_TOOLONG);
 	REFUSED(event_init_session(&ev, EVENT_SESSION_CREATED, "a b", "s", NULL), EVENT_E_UTF8);
 	REFUSED(event_init_session(&ev, EVENT_SESSION_CREATED, "a\nb", "s", NULL), EVENT_E_UTF8);
 	REFUSED(event_init_session(&ev, EVENT_SESSION_CREATED, "s1", "st\r", NULL), EVENT_E_UTF8);
 	REFUSED(event_init_session(&ev, EVENT_SESSION_CREATED, "s1", "", "why"), EVENT_E_INVAL);
 	REFUSED(event_init_session(&ev, EVENT_SESSION_CLOSED, "s1", "", NULL), EVENT_E_INVAL);
 	REFUSED(event_init_session(&ev, EVENT_SESSION_CLOSED, "s1", "", "Bad Reason"),
-			EVENT_E_INVAL);
+	        EVENT_E_INVAL);
 	REFUSED(event_init_session(&ev, EVENT_SPEECH_START, "s1", "", NULL), EVENT_E_INVAL);
 	REFUSED(event_init_speech(&ev, EVENT_SESSION_CLOSED, "s1", "", 0, 0), EVENT_E_INVAL);
 	REFUSED(event_init_speech(&ev, EVENT_SPEECH_START, "s1", "", 0, UINT64_C(1) << 53),
-			EVENT_E_INVAL);
+	        EVENT_E_INVAL);
 	REFUSED(event_init_transcript(&ev, EVENT_TRANSCRIPT_FINAL, "s1", "", 0, "hi", 5, 4, 0),
-			EVENT_E_INVAL);
+	        EVENT_E_INVAL);
 	REFUSED(event_init_transcript(&ev, EVENT_TRANSCRIPT_FINAL, "s1", "", 0, "hi", 0, 1, 1001),
-			EVENT_E_INVAL);
-	REFUSED(event_init_transcript(&ev, EVENT_TRANSCRIPT_FINAL, "s1", "", 0, long_text, 0, 1,
-				0),
-			EVENT_E_TOOLONG);
+	        EVENT_E_INVAL);
+	REFUSED(event_init_transcript(&ev, EVENT_TRANSCRIPT_FINAL, "s1", "", 0, long_text, 0, 1, 0),
+	        EVENT_E_TOOLONG);
 	/* not UTF-8: a lone continuation byte, an overlong '/', a surrogate, > U+10FFFF, cut */
 	REFUSED(event_init_transcript(&ev, EVENT_TRANSCRIPT_FINAL, "s1", "", 0, "a\x80", 0, 1, 0),
-			EVENT_E_UTF8);
-	REFUSED(event_init_transcript(&ev, EVENT_TRANSCRIPT_FINAL, "s1", "", 0, "\xc0\xaf", 0, 1,
-				0),
-			EVENT_E_UTF8);
-	REFUSED(event_init_transcript(&ev, EVENT_TRANSCRIPT_FINAL, "s1", "", 0, "\xed\xa0\x80", 0,
-				1, 0),
-			EVENT_E_UTF8);
-	REFUSED(event_init_transcript(&ev, EVENT_TRANSCRIPT_FINAL, "s1", "", 0,
-				"\xf4\x90\x80\x80", 0, 1, 0),
-			EVENT_E_UTF8);
-	REFUSED(event_init_transcript(&ev, EVENT_TRANSCRIPT_FINAL, "s1", "", 0, "ok\xe2\x82", 0, 1,
-				0),
-			EVENT_E_UTF8);
+	        EVENT_E_UTF8);
+	REFUSED(event_init_transcript(
+	                &ev, EVENT_TRANSCRIPT_FINAL, "s1", "", 0, "\xc0\xaf", 0, 1, 0),
+	        EVENT_E_UTF8);
+	REFUSED(event_init_transcript(
+	                &ev, EVENT_TRANSCRIPT_FINAL, "s1", "", 0, "\xed\xa0\x80", 0, 1, 0),
+	        EVENT_E_UTF8);
+	REFUSED(event_init_transcript(
+	                &ev, EVENT_TRANSCRIPT_FINAL, "s1", "", 0, "\xf4\x90\x80\x80", 0, 1, 0),
+	        EVENT_E_UTF8);
+	REFUSED(event_init_transcript(
+	                &ev, EVENT_TRANSCRIPT_FINAL, "s1", "", 0, "ok\xe2\x82", 0, 1, 0),
+	        EVENT_E_UTF8);
 	REFUSED(event_init_transcript(&ev, EVENT_TRANSCRIPT_FINAL, "s1", "", 0, "bell\a", 0, 1, 0),
-			EVENT_E_UTF8);
+	        EVENT_E_UTF8);
 	REFUSED(event_init_node(&ev, "", NULL), EVENT_E_INVAL);
 	REFUSED(event_init_node(&ev, "Started", NULL), EVENT_E_INVAL);
 	REFUSED(event_init_node(&ev, "started", "two\nlines"), EVENT_E_UTF8);
@@ -111,15 +110,15 @@ test_event_builders_check_and_never_half_fill(void **state)
 
 	/* at the limits: accepted */
 	long_id[EVENT_ID_MAX - 1] = '\0';
-	assert_int_equal(event_init_session(&ev, EVENT_SESSION_CONNECTED, long_id, long_id, NULL),
-			0);
+	assert_int_equal(
+	        event_init_session(&ev, EVENT_SESSION_CONNECTED, long_id, long_id, NULL), 0);
 	long_text[EVENT_TEXT_MAX - 1] = '\0';
-	assert_int_equal(event_init_transcript(&ev, EVENT_TRANSCRIPT_PARTIAL, "s", "", 0,
-				     long_text, 0, (UINT64_C(1) << 53) - 1, 1000),
-			0);
+	assert_int_equal(event_init_transcript(&ev, EVENT_TRANSCRIPT_PARTIAL, "s", "", 0, long_text,
+	                         0, (UINT64_C(1) << 53) - 1, 1000),
+	        0);
 	assert_int_equal(event_init_transcript(&ev, EVENT_TRANSCRIPT_FINAL, "s", "", 0,
-				     "caf\xc3\xa9 \xf0\x9f\x8e\xa4\tline\nnext", 0, 0, 0),
-			0);
+	                         "caf\xc3\xa9 \xf0\x9f\x8e\xa4\tline\nnext", 0, 0, 0),
+	        0);
 }
 
 static void
@@ -149,9 +148,9 @@ test_event_node_extra_fields(void **state)
 static void
 test_event_type_names(void **state)
 {
-	static const char *const want[] = {"session.created", "session.connected",
-			"session.closed", "speech.start", "speech.end", "transcript.partial",
-			"transcript.final", "node", "command.error"};
+	static const char *const want[] = {"session.created", "session.connected", "session.closed",
+	        "speech.start", "speech.end", "transcript.partial", "transcript.final", "node",
+	        "command.error"};
 
 	(void)state;
 	assert_int_equal(EVENT_TYPE_COUNT, 9);
@@ -206,64 +205,63 @@ test_event_fields_and_json_exact(void **state)
 
 	(void)state;
 	assert_int_equal(event_init_transcript(&ev, EVENT_TRANSCRIPT_FINAL, "s1", "room-1", 1,
-				     "hello \"world\"\nline2 caf\xc3\xa9", 1200, 3400, 920),
-			0);
+	                         "hello \"world\"\nline2 caf\xc3\xa9", 1200, 3400, 920),
+	        0);
 	stamp(&ev, 7);
 	{
 		static const char *const want[] = {"seq", "7", "type", "transcript.final", "node",
-				"edge-1", "ts", "1700000000123", "session", "s1", "stream", "room-1",
-				"track", "1", "start_ms", "1200", "end_ms", "3400", "confidence",
-				"0.920", "text", "hello \"world\"\nline2 caf\xc3\xa9"};
+		        "edge-1", "ts", "1700000000123", "session", "s1", "stream", "room-1",
+		        "track", "1", "start_ms", "1200", "end_ms", "3400", "confidence", "0.920",
+		        "text", "hello \"world\"\nline2 caf\xc3\xa9"};
 		assert_fields(&ev, want, 11);
 	}
 	assert_json(&ev, "{\"seq\":7,\"type\":\"transcript.final\",\"node\":\"edge-1\","
-			 "\"ts\":1700000000123,\"session\":\"s1\",\"stream\":\"room-1\","
-			 "\"track\":1,\"start_ms\":1200,\"end_ms\":3400,\"confidence\":0.92,"
-			 "\"text\":\"hello \\\"world\\\"\\nline2 caf\xc3\xa9\"}");
+	                 "\"ts\":1700000000123,\"session\":\"s1\",\"stream\":\"room-1\","
+	                 "\"track\":1,\"start_ms\":1200,\"end_ms\":3400,\"confidence\":0.92,"
+	                 "\"text\":\"hello \\\"world\\\"\\nline2 caf\xc3\xa9\"}");
 
 	assert_int_equal(event_init_session(&ev, EVENT_SESSION_CLOSED, "s1", "", "ice_timeout"), 0);
 	stamp(&ev, 8);
 	{
 		static const char *const want[] = {"seq", "8", "type", "session.closed", "node",
-				"edge-1", "ts", "1700000000123", "session", "s1", "reason",
-				"ice_timeout"};
+		        "edge-1", "ts", "1700000000123", "session", "s1", "reason", "ice_timeout"};
 		assert_fields(&ev, want, 6);
 	}
 	assert_json(&ev, "{\"seq\":8,\"type\":\"session.closed\",\"node\":\"edge-1\","
-			 "\"ts\":1700000000123,\"session\":\"s1\",\"reason\":\"ice_timeout\"}");
+	                 "\"ts\":1700000000123,\"session\":\"s1\",\"reason\":\"ice_timeout\"}");
 
 	assert_int_equal(event_init_speech(&ev, EVENT_SPEECH_START, "s1", "mic", 0, 65432), 0);
 	stamp(&ev, 9);
 	assert_json(&ev, "{\"seq\":9,\"type\":\"speech.start\",\"node\":\"edge-1\","
-			 "\"ts\":1700000000123,\"session\":\"s1\",\"stream\":\"mic\",\"track\":0,"
-			 "\"media_ms\":65432}");
+	                 "\"ts\":1700000000123,\"session\":\"s1\",\"stream\":\"mic\",\"track\":0,"
+	                 "\"media_ms\":65432}");
 
 	assert_int_equal(event_init_node(&ev, "draining", ""), 0);
 	assert_int_equal(event_node_add(&ev, "sessions", "12"), 0);
 	stamp(&ev, 10);
 	{
 		static const char *const want[] = {"seq", "10", "type", "node", "node", "edge-1",
-				"ts", "1700000000123", "what", "draining", "sessions", "12"};
+		        "ts", "1700000000123", "what", "draining", "sessions", "12"};
 		assert_fields(&ev, want, 6);
 	}
 	assert_json(&ev, "{\"seq\":10,\"type\":\"node\",\"node\":\"edge-1\","
-			 "\"ts\":1700000000123,\"what\":\"draining\",\"sessions\":\"12\"}");
+	                 "\"ts\":1700000000123,\"what\":\"draining\",\"sessions\":\"12\"}");
 
-	assert_int_equal(event_init_command_error(&ev, "1700000000000-0", "", "unknown field 'x'"),
-			0);
+	assert_int_equal(
+	        event_init_command_error(&ev, "1700000000000-0", "", "unknown field 'x'"), 0);
 	stamp(&ev, 11);
 	assert_json(&ev, "{\"seq\":11,\"type\":\"command.error\",\"node\":\"edge-1\","
-			 "\"ts\":1700000000123,\"command_id\":\"1700000000000-0\","
-			 "\"error\":\"unknown field 'x'\"}");
+	                 "\"ts\":1700000000123,\"command_id\":\"1700000000000-0\","
+	                 "\"error\":\"unknown field 'x'\"}");
 
 	/* confidence 1.000 and 0.005 */
-	assert_int_equal(event_init_transcript(&ev, EVENT_TRANSCRIPT_PARTIAL, "s", "", 2, "a", 0, 0,
-				     1000),
-			0);
+	assert_int_equal(
+	        event_init_transcript(&ev, EVENT_TRANSCRIPT_PARTIAL, "s", "", 2, "a", 0, 0, 1000),
+	        0);
 	stamp(&ev, 12);
 	assert_json(&ev, "{\"seq\":12,\"type\":\"transcript.partial\",\"node\":\"edge-1\","
-			 "\"ts\":1700000000123,\"session\":\"s\",\"track\":2,\"start_ms\":0,"
-			 "\"end_ms\":0,\"confidence\":1.0,\"text\":\"a\"}");
+	                 "\"ts\":1700000000123,\"session\":\"s\",\"track\":2,\"start_ms\":0,"
+	                 "\"end_ms\":0,\"confidence\":1.0,\"text\":\"a\"}");
 	ev.u.transcript.confidence_milli = 5;
 	{
 		struct event_fields f;
@@ -290,8 +288,8 @@ test_event_bus_stamps_and_fans_out(void **state)
 	struct rec_sink a = {0}, b = {0};
 	struct event_bus_stats st;
 	struct event ev;
-	static const struct event_sink_ops old = {.api_version = EVENT_SINK_API + 1,
-			.name = "old", .publish = rec_publish};
+	static const struct event_sink_ops old = {
+	        .api_version = EVENT_SINK_API + 1, .name = "old", .publish = rec_publish};
 
 	(void)state;
 	assert_non_null(bus);
@@ -357,7 +355,7 @@ static void
 test_event_bus_refuses_nested_publish(void **state)
 {
 	static const struct event_sink_ops nest_ops = {
-		.api_version = EVENT_SINK_API, .name = "nest", .publish = nest_publish};
+	        .api_version = EVENT_SINK_API, .name = "nest", .publish = nest_publish};
 	struct nest_ctx n = {.bus = event_bus_create("n")};
 	struct rec_sink r = {0};
 	struct event ev;
@@ -459,18 +457,19 @@ test_sse_format_exact(void **state)
 {
 	(void)state;
 	assert_sse("42", "transcript.final", "{\"a\":1}",
-			"id: 42\nevent: transcript.final\ndata: {\"a\":1}\n\n");
+	        "id: 42\nevent: transcript.final\ndata: {\"a\":1}\n\n");
 	/* every line ending splits: CRLF, LF, CR; a trailing one gives an empty line */
-	assert_sse("1", "m", "a\r\nb\nc\rd\n", "id: 1\nevent: m\ndata: a\ndata: b\ndata: c\n"
-					       "data: d\ndata: \n\n");
+	assert_sse("1", "m", "a\r\nb\nc\rd\n",
+	        "id: 1\nevent: m\ndata: a\ndata: b\ndata: c\n"
+	        "data: d\ndata: \n\n");
 	assert_sse(NULL, NULL, "", "data: \n\n");
 	assert_sse(NULL, "x", "\n", "event: x\ndata: \ndata: \n\n");
 	/* a leading blank survives: the receiver removes only the one after "data:" */
 	assert_sse(NULL, NULL, " lead", "data:  lead\n\n");
 	/* what looks like fields inside data stays data */
 	assert_sse("5", "m", "x\n\nid: 666\nevent: evil\r\rdata: y",
-			"id: 5\nevent: m\ndata: x\ndata: \ndata: id: 666\ndata: event: evil\n"
-			"data: \ndata: data: y\n\n");
+	        "id: 5\nevent: m\ndata: x\ndata: \ndata: id: 666\ndata: event: evil\n"
+	        "data: \ndata: data: y\n\n");
 }
 
 static void
@@ -480,7 +479,8 @@ test_sse_format_refuses_injection(void **state)
 	size_t len = 99;
 
 	(void)state;
-	assert_int_equal(sse_format(buf, sizeof(buf), "1\nevent: evil", "m", "d", 1, &len), -EINVAL);
+	assert_int_equal(
+	        sse_format(buf, sizeof(buf), "1\nevent: evil", "m", "d", 1, &len), -EINVAL);
 	assert_int_equal(sse_format(buf, sizeof(buf), "1\r", "m", "d", 1, &len), -EINVAL);
 	assert_int_equal(sse_format(buf, sizeof(buf), "1", "m\n\ndata: x", "d", 1, &len), -EINVAL);
 	assert_int_equal(sse_format(buf, sizeof(buf), "1", "m\r", "d", 1, &len), -EINVAL);
@@ -543,15 +543,15 @@ test_sse_event_message(void **state)
 
 	(void)state;
 	assert_int_equal(event_init_transcript(&ev, EVENT_TRANSCRIPT_FINAL, "s1", "", 0,
-				     "two\nlines", 0, 10, 500),
-			0);
+	                         "two\nlines", 0, 10, 500),
+	        0);
 	stamp(&ev, 33);
 	assert_int_equal(sse_format_event(buf, sizeof(buf), &ev, &len), 0);
 	assert_string_equal(buf, "id: 33\nevent: transcript.final\ndata: {\"seq\":33,"
-				 "\"type\":\"transcript.final\",\"node\":\"edge-1\","
-				 "\"ts\":1700000000123,\"session\":\"s1\",\"track\":0,"
-				 "\"start_ms\":0,\"end_ms\":10,\"confidence\":0.5,"
-				 "\"text\":\"two\\nlines\"}\n\n");
+	                         "\"type\":\"transcript.final\",\"node\":\"edge-1\","
+	                         "\"ts\":1700000000123,\"session\":\"s1\",\"track\":0,"
+	                         "\"start_ms\":0,\"end_ms\":10,\"confidence\":0.5,"
+	                         "\"text\":\"two\\nlines\"}\n\n");
 	assert_int_equal(sse_parse(buf, len, got, 1), 1);
 }
 
@@ -637,17 +637,17 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		T(test_event_builders_check_and_never_half_fill),
-		T(test_event_node_extra_fields),
-		T(test_event_type_names),
-		T(test_event_fields_and_json_exact),
-		T(test_event_bus_stamps_and_fans_out),
-		T(test_event_bus_refuses_nested_publish),
-		T(test_sse_format_exact),
-		T(test_sse_format_refuses_injection),
-		T(test_sse_round_trip_any_data),
-		T(test_sse_event_message),
-		T(test_sse_feed_cursors),
+	        T(test_event_builders_check_and_never_half_fill),
+	        T(test_event_node_extra_fields),
+	        T(test_event_type_names),
+	        T(test_event_fields_and_json_exact),
+	        T(test_event_bus_stamps_and_fans_out),
+	        T(test_event_bus_refuses_nested_publish),
+	        T(test_sse_format_exact),
+	        T(test_sse_format_refuses_injection),
+	        T(test_sse_round_trip_any_data),
+	        T(test_sse_event_message),
+	        T(test_sse_feed_cursors),
 	};
 
 	return cmocka_run_group_tests_name("event", tests, NULL, NULL);

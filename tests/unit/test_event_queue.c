@@ -96,7 +96,8 @@ test_event_queue_against_model(void **state)
 			if (mn == CAP) {
 				/* the model drops its oldest unsent */
 				assert_int_equal(I(out), model[minfl]);
-				memmove(&model[minfl], &model[minfl + 1], (mn - minfl - 1) * sizeof(model[0]));
+				memmove(&model[minfl], &model[minfl + 1],
+				        (mn - minfl - 1) * sizeof(model[0]));
 				mn--;
 				dropped++;
 			} else {
@@ -143,9 +144,9 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		T(test_event_queue_basics),
-		T(test_event_queue_in_flight_never_fills_it),
-		T(test_event_queue_against_model),
+	        T(test_event_queue_basics),
+	        T(test_event_queue_in_flight_never_fills_it),
+	        T(test_event_queue_against_model),
 	};
 
 	return cmocka_run_group_tests_name("event_queue", tests, NULL, NULL);
