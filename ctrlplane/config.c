@@ -14,7 +14,16 @@
 #include "auth.h"
 #include "config.h"
 
-enum config_type { CT_U32, CT_BOOL, CT_STR, CT_MAC, CT_IP4LIST, CT_IP6LIST, CT_LOGLEVEL, CT_CHOICE };
+enum config_type {
+	CT_U32,
+	CT_BOOL,
+	CT_STR,
+	CT_MAC,
+	CT_IP4LIST,
+	CT_IP6LIST,
+	CT_LOGLEVEL,
+	CT_CHOICE
+};
 
 struct config_key {
 	const char *name;
@@ -28,7 +37,7 @@ struct config_key {
 };
 
 #define CF_EMPTY 1u  /* CT_STR: "" is a value ("off", "none") */
-#define CF_SECRET 2u /* never shown by config_dump_redacted() and GET /v1/config */
+#define CF_SECRET 2u /* never shown by config_dump() (--check-config) nor GET /v1/config */
 
 #define OFF(f) offsetof(struct rtc_config, f)
 
@@ -124,6 +133,30 @@ static const struct config_key config_keys[] = {
 	{"kernels.backend", CT_CHOICE, OFF(kernels_backend), 0, 0, "auto",
 			"AI-path compute: auto (CUDA if a device passes its self-test, else C), cpu, cuda",
 			kernels_backends},
+	{"redis.enabled", CT_BOOL, OFF(redis_enabled), 0, 0, "false",
+			"publish events to Redis and take commands from it"},
+	{"redis.host", CT_STR, OFF(redis_host), 0, sizeof(((struct rtc_config *)0)->redis_host),
+			"127.0.0.1",
+			"Redis server: an IP address, or a name resolved once at start"},
+	{"redis.port", CT_U32, OFF(redis_port), 1, 65535, "6379", "Redis TCP port"},
+	{"redis.password", CT_STR, STR(redis_password), "",
+			"AUTH password, empty = no AUTH; a secret, never printed by --check-config",
+			NULL, CF_EMPTY | CF_SECRET},
+	{"redis.db", CT_U32, OFF(redis_db), 0, 1023, "0", "database number for SELECT"},
+	{"redis.prefix", CT_STR, OFF(redis_prefix), 0,
+			sizeof(((struct rtc_config *)0)->redis_prefix), "rtcedge",
+			"key prefix: streams <prefix>:events and <prefix>:commands, channels "
+			"<prefix>:events:<type>"},
+	{"redis.stream_maxlen", CT_U32, OFF(redis_stream_maxlen), 1, 1000000000, "100000",
+			"cap of the events stream (XADD MAXLEN ~ N)"},
+	{"redis.buffer_events", CT_U32, OFF(redis_buffer_events), 2, 1000000, "10000",
+			"events kept while Redis is away or slow; beyond it the oldest are dropped"},
+	{"redis.reconnect_max_ms", CT_U32, OFF(redis_reconnect_max_ms), 10, 600000, "5000",
+			"longest wait between reconnection attempts (backoff doubles from 10 ms)"},
+	{"redis.timeout_ms", CT_U32, OFF(redis_timeout_ms), 10, 600000, "5000",
+			"a connect or a reply that takes longer drops the connection (then reconnect)"},
+	{"redis.command_poll_ms", CT_U32, OFF(redis_command_poll_ms), 1, 60000, "50",
+			"how often to read the commands stream (XREADGROUP without BLOCK)"},
 	{"log.level", CT_LOGLEVEL, OFF(log_level), 0, 0, "info",
 			"emerg, alert, crit, error, warning, notice, info or debug"},
 	{"log.stats_interval_ms", CT_U32, OFF(stats_interval_ms), 0, 3600000, "0",
@@ -313,7 +346,8 @@ config_set_key(struct rtc_config *c, const struct config_key *k, const char *v, 
 			return 0;
 		}
 		if (*v == '\0' || strlen(v) >= k->max) {
-			snprintf(err, errlen, "must be 1..%u characters", k->max - 1);
+			snprintf(err, errlen, "must be %u..%u characters", (k->flags & CF_EMPTY) ? 0 : 1,
+					k->max - 1);
 			return -1;
 		}
 		/* what an INI line can carry back unchanged: no blanks at the ends,
@@ -628,27 +662,17 @@ config_dump(const struct rtc_config *c, FILE *out)
 			snprintf(section, sizeof(section), "%.*s", (int)slen, config_keys[i].name);
 			fprintf(out, "%s[%s]\n", i ? "\n" : "", section);
 		}
-		config_format(c, &config_keys[i], val, sizeof(val));
-		fprintf(out, "; %s (default: %s)\n%s = %s\n", config_keys[i].help,
-				config_keys[i].def, dot + 1, val);
-	}
-}
-
-void
-config_dump_redacted(const struct rtc_config *c, FILE *out)
-{
-	char section[32] = "";
-	char val[4096];
-	const char *name;
-	int secret;
-
-	for (size_t i = 0; config_key_at(c, i, 0, &name, val, sizeof(val), &secret) == 0; i++) {
-		const char *dot = strchr(name, '.');
-		size_t slen = (size_t)(dot - name);
-		if (strncmp(section, name, slen) != 0 || section[slen] != '\0') {
-			snprintf(section, sizeof(section), "%.*s", (int)slen, name);
-			fprintf(out, "%s[%s]\n", i ? "\n" : "", section);
+		fprintf(out, "; %s (default: %s)\n", config_keys[i].help,
+				config_keys[i].def[0] ? config_keys[i].def : "empty");
+		if (config_keys[i].flags & CF_SECRET) {
+			/* redacted: a comment, so loading the dump keeps the loader's value */
+			if (((const char *)c + config_keys[i].off)[0] != '\0')
+				fprintf(out, "; %s = <set, not shown>\n", dot + 1);
+			else
+				fprintf(out, "%s =\n", dot + 1);
+			continue;
 		}
+		config_format(c, &config_keys[i], val, sizeof(val));
 		fprintf(out, "%s = %s\n", dot + 1, val);
 	}
 }

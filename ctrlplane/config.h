@@ -84,6 +84,18 @@ struct rtc_config {
 	uint32_t idle_sleep_max_us;
 	/* [kernels] */
 	uint32_t kernels_backend; /* enum kernels_pref */
+	/* [redis] (ctrlplane/redis_link.h) */
+	int redis_enabled;
+	char redis_host[256];
+	uint32_t redis_port;
+	char redis_password[256]; /* a secret: config_dump() never writes it */
+	uint32_t redis_db;
+	char redis_prefix[64];
+	uint32_t redis_stream_maxlen;
+	uint32_t redis_buffer_events;
+	uint32_t redis_reconnect_max_ms;
+	uint32_t redis_timeout_ms;
+	uint32_t redis_command_poll_ms;
 	/* [log] */
 	uint32_t log_level; /* RTE_LOG_* numbering: 1 emerg .. 8 debug */
 	uint32_t stats_interval_ms;
@@ -99,10 +111,12 @@ int config_set_assignment(struct rtc_config *c, const char *kv, char *err, size_
 int config_load_file(struct rtc_config *c, const char *path, char *err, size_t errlen);
 /* Checks across keys (e.g. at least one address); -1 with @err. */
 int config_validate(const struct rtc_config *c, char *err, size_t errlen);
-/* Write the effective configuration as a commented INI file that loads back the same. */
+/*
+ * Write the effective configuration as a commented INI file that loads back the same,
+ * secrets (redis.password) excepted: a secret that is set is written as the comment
+ * "; password = <set, not shown>", so loading the dump leaves the loader's own value.
+ */
 void config_dump(const struct rtc_config *c, FILE *out);
-/* The same with every secret key's value replaced by "<redacted>" (logs, support bundles). */
-void config_dump_redacted(const struct rtc_config *c, FILE *out);
 /*
  * Walk the keys in table order: 0 and @name, @val (formatted as the file
  * takes it) and @secret for key @i, or -1 past the last. Secret values are

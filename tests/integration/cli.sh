@@ -67,6 +67,10 @@ expect 0 "--check-config with --set" "vlan = 100|media_port = 3478|ipv4 = 10.1.2
 expect 0 "--check-config empty IPv4 list, IPv6 only" "ipv4 = |ipv6 = 2001:db8::5/64" \
 	--check-config --set net.ipv4= --set net.ipv6=2001:db8::5
 
+expect 0 "--check-config redacts redis.password" "[redis]|; password = <set, not shown>" \
+	--check-config --set redis.password=hunter2-secret
+expect_no "hunter2" "--check-config never prints the password"
+
 # -- bad values: 78, naming the key -------------------------------------------
 expect 78 "unknown key" "no.such|unknown key" --check-config --set no.such=1
 expect 78 "unknown key in a known section" "net.ipv5" --check-config --set net.ipv5=1.2.3.4

@@ -165,6 +165,17 @@ assert_config_same(const struct rtc_config *a, const struct rtc_config *b)
 	assert_int_equal(a->idle_polls, b->idle_polls);
 	assert_int_equal(a->idle_sleep_max_us, b->idle_sleep_max_us);
 	assert_int_equal(a->kernels_backend, b->kernels_backend);
+	assert_int_equal(a->redis_enabled, b->redis_enabled);
+	assert_string_equal(a->redis_host, b->redis_host);
+	assert_int_equal(a->redis_port, b->redis_port);
+	assert_string_equal(a->redis_password, b->redis_password);
+	assert_int_equal(a->redis_db, b->redis_db);
+	assert_string_equal(a->redis_prefix, b->redis_prefix);
+	assert_int_equal(a->redis_stream_maxlen, b->redis_stream_maxlen);
+	assert_int_equal(a->redis_buffer_events, b->redis_buffer_events);
+	assert_int_equal(a->redis_reconnect_max_ms, b->redis_reconnect_max_ms);
+	assert_int_equal(a->redis_timeout_ms, b->redis_timeout_ms);
+	assert_int_equal(a->redis_command_poll_ms, b->redis_command_poll_ms);
 	assert_int_equal(a->log_level, b->log_level);
 	assert_int_equal(a->stats_interval_ms, b->stats_interval_ms);
 }
@@ -202,6 +213,17 @@ test_config_defaults_are_valid(void **state)
 	assert_int_equal(c.idle_polls, 300);
 	assert_int_equal(c.idle_sleep_max_us, 200);
 	assert_int_equal(c.kernels_backend, 0); /* auto */
+	assert_int_equal(c.redis_enabled, 0);
+	assert_string_equal(c.redis_host, "127.0.0.1");
+	assert_int_equal(c.redis_port, 6379);
+	assert_string_equal(c.redis_password, "");
+	assert_int_equal(c.redis_db, 0);
+	assert_string_equal(c.redis_prefix, "rtcedge");
+	assert_int_equal(c.redis_stream_maxlen, 100000);
+	assert_int_equal(c.redis_buffer_events, 10000);
+	assert_int_equal(c.redis_reconnect_max_ms, 5000);
+	assert_int_equal(c.redis_timeout_ms, 5000);
+	assert_int_equal(c.redis_command_poll_ms, 50);
 	assert_int_equal(c.log_level, 7); /* info */
 	assert_int_equal(c.stats_interval_ms, 0);
 }
@@ -226,6 +248,17 @@ config_all_changed(struct rtc_config *c)
 	expect_set_ok(c, "worker.idle_polls", "10000000");
 	expect_set_ok(c, "worker.idle_sleep_max_us", "0");
 	expect_set_ok(c, "kernels.backend", "cpu");
+	expect_set_ok(c, "redis.enabled", "true");
+	expect_set_ok(c, "redis.host", "192.0.2.10");
+	expect_set_ok(c, "redis.port", "6380");
+	/* redis.password: a secret, not carried by the dump (test_config_secret_*) */
+	expect_set_ok(c, "redis.db", "3");
+	expect_set_ok(c, "redis.prefix", "edge-a");
+	expect_set_ok(c, "redis.stream_maxlen", "5000");
+	expect_set_ok(c, "redis.buffer_events", "64");
+	expect_set_ok(c, "redis.reconnect_max_ms", "1000");
+	expect_set_ok(c, "redis.timeout_ms", "250");
+	expect_set_ok(c, "redis.command_poll_ms", "10");
 	expect_set_ok(c, "log.level", "debug");
 	expect_set_ok(c, "log.stats_interval_ms", "1000");
 }
@@ -304,7 +337,10 @@ test_config_help_lists_every_key(void **state)
 			"dataplane.rss",
 			"net.mac", "net.vlan", "net.ipv4", "net.ipv6", "net.ipv6_link_local",
 			"net.media_port", "worker.idle_polls", "worker.idle_sleep_max_us",
-			"kernels.backend", "log.level", "log.stats_interval_ms"};
+			"kernels.backend", "redis.enabled", "redis.host", "redis.port",
+			"redis.password", "redis.db", "redis.prefix", "redis.stream_maxlen",
+			"redis.buffer_events", "redis.reconnect_max_ms", "redis.timeout_ms",
+			"redis.command_poll_ms", "log.level", "log.stats_interval_ms"};
 	char *s = NULL;
 	size_t n = 0;
 	FILE *f = open_memstream(&s, &n);
@@ -345,6 +381,20 @@ test_config_u32_ranges(void **state)
 				offsetof(struct rtc_config, idle_sleep_max_us), 0, 100000},
 		{"log.stats_interval_ms", "0", "3600000", NULL, "3600001",
 				offsetof(struct rtc_config, stats_interval_ms), 0, 3600000},
+		{"redis.port", "1", "65535", "0", "65536", offsetof(struct rtc_config, redis_port),
+				1, 65535},
+		{"redis.db", "0", "1023", NULL, "1024", offsetof(struct rtc_config, redis_db), 0,
+				1023},
+		{"redis.stream_maxlen", "1", "1000000000", "0", "1000000001",
+				offsetof(struct rtc_config, redis_stream_maxlen), 1, 1000000000},
+		{"redis.buffer_events", "2", "1000000", "1", "1000001",
+				offsetof(struct rtc_config, redis_buffer_events), 2, 1000000},
+		{"redis.reconnect_max_ms", "10", "600000", "9", "600001",
+				offsetof(struct rtc_config, redis_reconnect_max_ms), 10, 600000},
+		{"redis.timeout_ms", "10", "600000", "9", "600001",
+				offsetof(struct rtc_config, redis_timeout_ms), 10, 600000},
+		{"redis.command_poll_ms", "1", "60000", "0", "60001",
+				offsetof(struct rtc_config, redis_command_poll_ms), 1, 60000},
 	};
 	struct rtc_config c;
 
@@ -926,6 +976,73 @@ test_config_file_value_starting_with_semicolon_dump_loads_back(void **state)
 	free(d2);
 }
 
+/* ---- secrets: redis.password ---- */
+
+static void
+test_config_secret_values(void **state)
+{
+	struct rtc_config c;
+	char v[300];
+
+	(void)state;
+	config_defaults(&c);
+	expect_set_ok(&c, "redis.password", "s3cr3t-pw!");
+	assert_string_equal(c.redis_password, "s3cr3t-pw!");
+	expect_set_ok(&c, "redis.password", ""); /* empty: no AUTH */
+	assert_string_equal(c.redis_password, "");
+	memset(v, 'x', sizeof(v));
+	v[sizeof(c.redis_password) - 1] = '\0'; /* 255: the most that fits */
+	expect_set_ok(&c, "redis.password", v);
+	assert_string_equal(c.redis_password, v);
+	v[sizeof(c.redis_password) - 1] = 'x';
+	v[sizeof(c.redis_password)] = '\0';
+	expect_set_fails(&c, "redis.password", v);
+	/* the same INI-safety rules as any string */
+	expect_set_fails(&c, "redis.password", "a;b");
+	expect_set_fails(&c, "redis.password", "a#b");
+	expect_set_fails(&c, "redis.password", " pw");
+	expect_set_fails(&c, "redis.password", "pw\n");
+}
+
+static void
+test_config_secret_never_dumped(void **state)
+{
+	static const char secret[] = "hunter2-very-secret";
+	struct rtc_config c, back;
+	char err[CONFIG_ERR_LEN] = "";
+	char *d1, *d2;
+
+	(void)state;
+	config_all_changed(&c);
+	expect_set_ok(&c, "redis.password", secret);
+	d1 = dump_str(&c);
+	if (strstr(d1, secret) != NULL || strstr(d1, "hunter2") != NULL)
+		fail_msg("the dump shows the password:\n%s", d1);
+	assert_non_null(strstr(d1, "\n; password = <set, not shown>\n"));
+	/* loading the dump keeps the loader's own secret and takes everything else */
+	config_defaults(&back);
+	expect_set_ok(&back, "redis.password", "other");
+	if (config_load_file(&back, write_tmp(d1), err, sizeof(err)) != 0)
+		fail_msg("the dump does not load: %s\n%s", err, d1);
+	assert_string_equal(back.redis_password, "other");
+	expect_set_ok(&back, "redis.password", secret);
+	assert_config_same(&back, &c);
+	d2 = dump_str(&back);
+	assert_string_equal(d1, d2);
+	free(d1);
+	free(d2);
+
+	/* unset: an empty value, which loads back empty */
+	config_defaults(&c);
+	d1 = dump_str(&c);
+	assert_non_null(strstr(d1, "\npassword =\n"));
+	config_defaults(&back);
+	expect_set_ok(&back, "redis.password", "other");
+	assert_int_equal(config_load_file(&back, write_tmp(d1), err, sizeof(err)), 0);
+	assert_string_equal(back.redis_password, "");
+	free(d1);
+}
+
 /* ---- checks across keys ---- */
 
 static void
@@ -1003,6 +1120,8 @@ main(void)
 		T(test_config_mac_signs_and_blanks_refused),
 		T(test_config_set_string_dump_loads_back),
 		T(test_config_file_value_starting_with_semicolon_dump_loads_back),
+		T(test_config_secret_values),
+		T(test_config_secret_never_dumped),
 	};
 
 	return cmocka_run_group_tests_name("config", tests, NULL, remove_tmp);
