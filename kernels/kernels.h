@@ -179,8 +179,10 @@ struct kernels_rs_batch {
  * outputs are <= 1.786), checked like the resampler's. Output: for stream s,
  * nframes[s] frames (0 .. KERNELS_MEL_FRAMES_MAX(in_frames)); frame i
  * (i < nframes[s], the state's next_frame + i before the call) at
- * out + s * out_stride + 80 i, its energy at energy[s * energy_stride + i].
- * Nothing else of the rows is written.
+ * out + s * out_stride + 80 i, its energy at energy[s * energy_stride + i];
+ * the slots from nframes[s] up to KERNELS_MEL_FRAMES_MAX(in_frames) are
+ * set to 0.0f (so that whole rows can be copied back from a device).
+ * Nothing beyond is written. in_frames == 0: nframes all 0, nothing else.
  */
 #define KERNELS_MEL_WIN 400u
 #define KERNELS_MEL_HOP 160u
@@ -250,7 +252,8 @@ struct kernels_mel_batch {
  * Input: energies finite in [KERNELS_VAD_E_MIN, KERNELS_VAD_E_MAX] (what
  * kernels_logmel produces), params in range; else the batch is refused
  * (-EINVAL, nothing written). At most one event per frame: events rows
- * need nframes[s] slots. Both backends run the same float32 steps
+ * need nframes[s] slots; with W the largest nframes[s] of the batch, the
+ * slots nevents[s] .. W - 1 of each row are zeroed, nothing beyond. Both backends run the same float32 steps
  * (dsp_math.h): exact agreement.
  */
 #define KERNELS_VAD_ABS_MIN (-3.95f)         /* ln band energy: -60 dB re full-scale sine */

@@ -168,8 +168,18 @@ mel_row(const float *restrict x, uint32_t n, float *restrict out, float *restric
 void
 kernels_mel_cpu_run(const struct kernels_mel_batch *b)
 {
-	for (uint32_t s = 0; s < b->nstreams; s++)
-		b->nframes[s] = mel_row(b->in + (size_t)s * b->in_stride, b->in_frames,
-		        b->out + (size_t)s * b->out_stride, b->energy + (size_t)s * b->energy_stride,
+	uint32_t fmax = KERNELS_MEL_FRAMES_MAX(b->in_frames);
+
+	for (uint32_t s = 0; s < b->nstreams; s++) {
+		float *out = b->out + (size_t)s * b->out_stride;
+		float *energy = b->energy + (size_t)s * b->energy_stride;
+		uint32_t nf = mel_row(b->in + (size_t)s * b->in_stride, b->in_frames, out, energy,
 		        &b->state[s]);
+
+		/* unused slots up to the most this call could give: zero (kernels.h) */
+		memset(out + (size_t)nf * KERNELS_MEL_BINS, 0,
+		        (size_t)(fmax - nf) * KERNELS_MEL_BINS * sizeof(float));
+		memset(energy + nf, 0, (fmax - nf) * sizeof(float));
+		b->nframes[s] = nf;
+	}
 }

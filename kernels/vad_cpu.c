@@ -2,12 +2,18 @@
  * The C reference of the VAD (specification in kernels.h): the frame step
  * of dsp_math.h, which the CUDA kernel runs too, over each stream's frames.
  */
+#include <string.h>
+
 #include "dsp_math.h"
 #include "kernels_internal.h"
 
 void
 kernels_vad_cpu_run(const struct kernels_vad_batch *b)
 {
+	uint32_t w = 0;
+
+	for (uint32_t s = 0; s < b->nstreams; s++)
+		w = b->nframes[s] > w ? b->nframes[s] : w;
 	for (uint32_t s = 0; s < b->nstreams; s++) {
 		const float *e = b->energy + (size_t)s * b->energy_stride;
 		struct kernels_vad_event *ev = b->events + (size_t)s * b->events_stride;
@@ -21,6 +27,8 @@ kernels_vad_cpu_run(const struct kernels_vad_batch *b)
 				ev[n++] = (struct kernels_vad_event){
 				        .sample = mark, .frame = frame, .kind = kind};
 		}
+		/* unused slots up to the batch's most frames: zero (kernels.h) */
+		memset(ev + n, 0, (w - n) * sizeof(*ev));
 		b->nevents[s] = n;
 	}
 }
