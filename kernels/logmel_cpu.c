@@ -52,10 +52,12 @@ fft256(float *restrict re, float *restrict im)
 		im[g + 3] = a1i + b1r;
 	}
 	for (uint32_t h = 4; h < FFT_N; h *= 2) {
-		const float *wr = fft_tw_re + h - 1, *wi = fft_tw_im + h - 1;
+		const float *restrict wr = fft_tw_re + h - 1, *restrict wi = fft_tw_im + h - 1;
 
 		for (uint32_t g = 0; g < FFT_N; g += 2 * h) {
-			float *ar = re + g, *ai = im + g, *br = re + g + h, *bi = im + g + h;
+			/* the a and b halves of a group never overlap */
+			float *restrict ar = re + g, *restrict ai = im + g;
+			float *restrict br = re + g + h, *restrict bi = im + g + h;
 
 			for (uint32_t j = 0; j < h; j++) {
 				float tr = wr[j] * br[j] - wi[j] * bi[j];
@@ -94,6 +96,18 @@ rfft_power(const float *restrict re, const float *restrict im, float *restrict p
 	}
 }
 
+/* feat[m] = ln(max(mel[m], floor)): two plain loops, so both vectorise. */
+__attribute__((target_clones("avx2", "default"))) static void
+mel_log(const float *restrict mel, float *restrict feat)
+{
+	float t[KERNELS_MEL_BINS];
+
+	for (uint32_t m = 0; m < KERNELS_MEL_BINS; m++)
+		t[m] = mel[m] > KERNELS_MEL_FLOOR ? mel[m] : KERNELS_MEL_FLOOR;
+	for (uint32_t m = 0; m < KERNELS_MEL_BINS; m++)
+		feat[m] = dsp_lnf(t[m]);
+}
+
 /* One feature frame from its 400 samples @y. */
 static void
 mel_frame(const float *restrict y, float *restrict feat, float *restrict energy)
@@ -125,8 +139,7 @@ mel_frame(const float *restrict y, float *restrict feat, float *restrict energy)
 	}
 	for (uint32_t m = DSP_VAD_MEL_LO; m <= DSP_VAD_MEL_HI; m++)
 		band = band + mel[m];
-	for (uint32_t m = 0; m < KERNELS_MEL_BINS; m++)
-		feat[m] = dsp_lnf(mel[m] > KERNELS_MEL_FLOOR ? mel[m] : KERNELS_MEL_FLOOR);
+	mel_log(mel, feat);
 	*energy = dsp_lnf(band > KERNELS_MEL_FLOOR ? band : KERNELS_MEL_FLOOR);
 }
 
