@@ -144,20 +144,21 @@ cuda_resample(struct gpu_queue *q, const struct kernels_rs_batch *b)
 	if (n > q->pcm.max_streams || nout > q->ai.max_out)
 		return -E2BIG;
 	st = q->stream;
-	e = cudaMemcpy2DAsync(q->d_out, nin * sizeof(float), b->in, (size_t)b->in_stride * sizeof(float),
-	        nin * sizeof(float), n, cudaMemcpyHostToDevice, st);
+	e = cudaMemcpy2DAsync(q->d_out, nin * sizeof(float), b->in,
+	        (size_t)b->in_stride * sizeof(float), nin * sizeof(float), n,
+	        cudaMemcpyHostToDevice, st);
 	if (e == cudaSuccess)
-		e = cudaMemcpyAsync(d->rs_st[0], b->state, n * sizeof(*b->state), cudaMemcpyHostToDevice,
-		        st);
+		e = cudaMemcpyAsync(
+		        d->rs_st[0], b->state, n * sizeof(*b->state), cudaMemcpyHostToDevice, st);
 	if (e == cudaSuccess)
-		e = (cudaError_t)kernels_cuda_rs_launch(q->d_out, d->rs_out, d->rs_st[0], d->rs_st[1], n,
-		        nout, st);
+		e = (cudaError_t)kernels_cuda_rs_launch(
+		        q->d_out, d->rs_out, d->rs_st[0], d->rs_st[1], n, nout, st);
 	if (e == cudaSuccess)
 		e = cudaMemcpy2DAsync(b->out, (size_t)b->out_stride * sizeof(float), d->rs_out,
 		        nout * sizeof(float), nout * sizeof(float), n, cudaMemcpyDeviceToHost, st);
 	if (e == cudaSuccess)
-		e = cudaMemcpyAsync(b->state, d->rs_st[1], n * sizeof(*b->state), cudaMemcpyDeviceToHost,
-		        st);
+		e = cudaMemcpyAsync(
+		        b->state, d->rs_st[1], n * sizeof(*b->state), cudaMemcpyDeviceToHost, st);
 	return cuda_queue_leave(q, e);
 }
 
@@ -177,26 +178,28 @@ cuda_logmel(struct gpu_queue *q, const struct kernels_mel_batch *b)
 	if (n > q->pcm.max_streams || nin > q->ai.max_out)
 		return -E2BIG;
 	st = q->stream;
-	e = cudaMemcpy2DAsync(d->rs_out, nin * sizeof(float), b->in, (size_t)b->in_stride * sizeof(float),
-	        nin * sizeof(float), n, cudaMemcpyHostToDevice, st);
+	e = cudaMemcpy2DAsync(d->rs_out, nin * sizeof(float), b->in,
+	        (size_t)b->in_stride * sizeof(float), nin * sizeof(float), n,
+	        cudaMemcpyHostToDevice, st);
 	if (e == cudaSuccess)
-		e = cudaMemcpyAsync(d->mel_st[0], b->state, n * sizeof(*b->state),
-		        cudaMemcpyHostToDevice, st);
+		e = cudaMemcpyAsync(
+		        d->mel_st[0], b->state, n * sizeof(*b->state), cudaMemcpyHostToDevice, st);
 	if (e == cudaSuccess)
 		e = (cudaError_t)kernels_cuda_mel_launch(d->rs_out, d->mel, d->energy, d->nframes,
 		        d->mel_st[0], d->mel_st[1], n, nin, st);
 	if (e == cudaSuccess && fmax > 0)
-		e = cudaMemcpy2DAsync(b->out, (size_t)b->out_stride * sizeof(float), d->mel, row, row, n,
-		        cudaMemcpyDeviceToHost, st);
+		e = cudaMemcpy2DAsync(b->out, (size_t)b->out_stride * sizeof(float), d->mel, row,
+		        row, n, cudaMemcpyDeviceToHost, st);
 	if (e == cudaSuccess && fmax > 0)
-		e = cudaMemcpy2DAsync(b->energy, (size_t)b->energy_stride * sizeof(float), d->energy,
-		        fmax * sizeof(float), fmax * sizeof(float), n, cudaMemcpyDeviceToHost, st);
-	if (e == cudaSuccess)
-		e = cudaMemcpyAsync(b->nframes, d->nframes, n * sizeof(uint32_t), cudaMemcpyDeviceToHost,
-		        st);
-	if (e == cudaSuccess)
-		e = cudaMemcpyAsync(b->state, d->mel_st[1], n * sizeof(*b->state),
+		e = cudaMemcpy2DAsync(b->energy, (size_t)b->energy_stride * sizeof(float),
+		        d->energy, fmax * sizeof(float), fmax * sizeof(float), n,
 		        cudaMemcpyDeviceToHost, st);
+	if (e == cudaSuccess)
+		e = cudaMemcpyAsync(
+		        b->nframes, d->nframes, n * sizeof(uint32_t), cudaMemcpyDeviceToHost, st);
+	if (e == cudaSuccess)
+		e = cudaMemcpyAsync(
+		        b->state, d->mel_st[1], n * sizeof(*b->state), cudaMemcpyDeviceToHost, st);
 	return cuda_queue_leave(q, e);
 }
 
@@ -222,14 +225,14 @@ cuda_vad(struct gpu_queue *q, const struct kernels_vad_batch *b)
 		        (size_t)b->energy_stride * sizeof(float), w * sizeof(float), n,
 		        cudaMemcpyHostToDevice, st);
 	if (e == cudaSuccess)
-		e = cudaMemcpyAsync(d->nframes, b->nframes, n * sizeof(uint32_t), cudaMemcpyHostToDevice,
-		        st);
+		e = cudaMemcpyAsync(
+		        d->nframes, b->nframes, n * sizeof(uint32_t), cudaMemcpyHostToDevice, st);
 	if (e == cudaSuccess)
 		e = cudaMemcpyAsync(d->vad_params, b->params, n * sizeof(*b->params),
 		        cudaMemcpyHostToDevice, st);
 	if (e == cudaSuccess)
-		e = cudaMemcpyAsync(d->vad_st[0], b->state, n * sizeof(*b->state),
-		        cudaMemcpyHostToDevice, st);
+		e = cudaMemcpyAsync(
+		        d->vad_st[0], b->state, n * sizeof(*b->state), cudaMemcpyHostToDevice, st);
 	if (e == cudaSuccess)
 		e = (cudaError_t)kernels_cuda_vad_launch(d->energy, d->nframes, d->vad_params,
 		        d->vad_st[0], d->vad_st[1], d->events, d->nevents, n, w, st);
@@ -238,11 +241,11 @@ cuda_vad(struct gpu_queue *q, const struct kernels_vad_batch *b)
 		        d->events, w * sizeof(*b->events), w * sizeof(*b->events), n,
 		        cudaMemcpyDeviceToHost, st);
 	if (e == cudaSuccess)
-		e = cudaMemcpyAsync(b->nevents, d->nevents, n * sizeof(uint32_t), cudaMemcpyDeviceToHost,
-		        st);
+		e = cudaMemcpyAsync(
+		        b->nevents, d->nevents, n * sizeof(uint32_t), cudaMemcpyDeviceToHost, st);
 	if (e == cudaSuccess)
-		e = cudaMemcpyAsync(b->state, d->vad_st[1], n * sizeof(*b->state),
-		        cudaMemcpyDeviceToHost, st);
+		e = cudaMemcpyAsync(
+		        b->state, d->vad_st[1], n * sizeof(*b->state), cudaMemcpyDeviceToHost, st);
 	return cuda_queue_leave(q, e);
 }
 

@@ -34,8 +34,8 @@
 DSP_HD float
 dsp_lnf(float x)
 {
-	const float ln2_hi = 0x1.62e4p-1f;      /* 0.693145751953125, 16 bits: e * hi is exact */
-	const float ln2_lo = 0x1.7f7d1cp-20f;   /* ln 2 - ln2_hi */
+	const float ln2_hi = 0x1.62e4p-1f;    /* 0.693145751953125, 16 bits: e * hi is exact */
+	const float ln2_lo = 0x1.7f7d1cp-20f; /* ln 2 - ln2_hi */
 	uint32_t u, mu;
 	int32_t t, e;
 	float m, f, s, s2, p;
@@ -48,7 +48,8 @@ dsp_lnf(float x)
 	f = m - 1.0f; /* exact (Sterbenz) */
 	s = f / (2.0f + f);
 	s2 = s * s;
-	p = s2 * (0x1.555556p-2f + s2 * (0x1.99999ap-3f + s2 * (0x1.24924ap-3f + s2 * 0x1.c71c72p-4f)));
+	p = s2 *
+	    (0x1.555556p-2f + s2 * (0x1.99999ap-3f + s2 * (0x1.24924ap-3f + s2 * 0x1.c71c72p-4f)));
 	/* 2s + 2s(s^2/3 + s^4/5 + s^6/7 + s^8/9) */
 	return (float)e * ln2_hi + ((float)e * ln2_lo + (2.0f * s + 2.0f * s * p));
 }
@@ -59,8 +60,8 @@ dsp_lnf(float x)
  * event's sample index.
  */
 DSP_HD uint32_t
-dsp_vad_frame(struct kernels_vad_state *st, const struct kernels_vad_params *p, float e,
-        uint64_t *mark)
+dsp_vad_frame(
+        struct kernels_vad_state *st, const struct kernels_vad_params *p, float e, uint64_t *mark)
 {
 	uint64_t f = st->frame++;
 	uint32_t ev = 0;
@@ -101,7 +102,8 @@ dsp_vad_frame(struct kernels_vad_state *st, const struct kernels_vad_params *p, 
 	if (e < st->floor) {
 		st->floor = e;
 	} else {
-		float up = st->floor + (st->speech ? KERNELS_VAD_RISE_SPEECH : KERNELS_VAD_RISE_QUIET);
+		float up =
+		        st->floor + (st->speech ? KERNELS_VAD_RISE_SPEECH : KERNELS_VAD_RISE_QUIET);
 
 		st->floor = e < up ? e : up;
 	}

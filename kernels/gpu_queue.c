@@ -305,8 +305,8 @@ gpu_queue_stream_reset(struct gpu_queue *q, uint32_t slot)
 }
 
 void
-gpu_queue_rs_batch(
-        const struct gpu_queue *q, uint32_t nstreams, uint32_t out_frames, struct kernels_rs_batch *b)
+gpu_queue_rs_batch(const struct gpu_queue *q, uint32_t nstreams, uint32_t out_frames,
+        struct kernels_rs_batch *b)
 {
 	*b = (struct kernels_rs_batch){
 	        .in = q->pcm.out,
@@ -320,8 +320,8 @@ gpu_queue_rs_batch(
 }
 
 void
-gpu_queue_mel_batch(
-        const struct gpu_queue *q, uint32_t nstreams, uint32_t in_frames, struct kernels_mel_batch *b)
+gpu_queue_mel_batch(const struct gpu_queue *q, uint32_t nstreams, uint32_t in_frames,
+        struct kernels_mel_batch *b)
 {
 	*b = (struct kernels_mel_batch){
 	        .in = q->ai.pcm16k,

@@ -92,10 +92,10 @@ const struct gpu_queue_ai_rows *gpu_queue_ai_host(const struct gpu_queue *q);
 void gpu_queue_stream_reset(struct gpu_queue *q, uint32_t slot);
 
 /* Batches over the queue's rows, chained as above; @out_frames, @in_frames at 16 kHz. */
-void gpu_queue_rs_batch(
-        const struct gpu_queue *q, uint32_t nstreams, uint32_t out_frames, struct kernels_rs_batch *b);
-void gpu_queue_mel_batch(
-        const struct gpu_queue *q, uint32_t nstreams, uint32_t in_frames, struct kernels_mel_batch *b);
+void gpu_queue_rs_batch(const struct gpu_queue *q, uint32_t nstreams, uint32_t out_frames,
+        struct kernels_rs_batch *b);
+void gpu_queue_mel_batch(const struct gpu_queue *q, uint32_t nstreams, uint32_t in_frames,
+        struct kernels_mel_batch *b);
 void gpu_queue_vad_batch(const struct gpu_queue *q, uint32_t nstreams, struct kernels_vad_batch *b);
 
 #endif

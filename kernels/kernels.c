@@ -375,7 +375,8 @@ kernels_vad_batch_check(const struct kernels_vad_batch *b)
 			return -E2BIG;
 		if (n > b->energy_stride || n > b->events_stride)
 			return -EINVAL;
-		if (!(p->margin_db >= KERNELS_VAD_MARGIN_MIN && p->margin_db <= KERNELS_VAD_MARGIN_MAX) ||
+		if (!(p->margin_db >= KERNELS_VAD_MARGIN_MIN &&
+		            p->margin_db <= KERNELS_VAD_MARGIN_MAX) ||
 		        p->start_frames < 1 || p->start_frames > KERNELS_VAD_RUN_MAX ||
 		        p->end_frames < 1 || p->end_frames > KERNELS_VAD_RUN_MAX)
 			return -EINVAL;
@@ -386,7 +387,8 @@ kernels_vad_batch_check(const struct kernels_vad_batch *b)
 	}
 	{
 		struct span w[] = {
-		        rows_span(b->events, b->nstreams, b->events_stride, fmax, sizeof(*b->events)),
+		        rows_span(
+		                b->events, b->nstreams, b->events_stride, fmax, sizeof(*b->events)),
 		        rows_span(b->nevents, 1, 0, b->nstreams, sizeof(uint32_t)),
 		        rows_span(b->state, 1, 0, b->nstreams, sizeof(*b->state)),
 		};
@@ -433,7 +435,8 @@ kernels_logmel(
 }
 
 int
-kernels_vad(const struct kernels_backend *be, struct gpu_queue *q, const struct kernels_vad_batch *b)
+kernels_vad(
+        const struct kernels_backend *be, struct gpu_queue *q, const struct kernels_vad_batch *b)
 {
 	int rc = kernels_vad_batch_check(b);
 
@@ -482,7 +485,12 @@ kat_mel_tol(float ref, float ref_max)
 static int
 kat_rs(const struct kernels_backend *be, struct gpu_queue *q)
 {
-	enum { S = DSP_KAT_RS_STREAMS, MAXC = 320, IN_STRIDE = 3 * MAXC + 5, OUT_STRIDE = MAXC + 3 };
+	enum {
+		S = DSP_KAT_RS_STREAMS,
+		MAXC = 320,
+		IN_STRIDE = 3 * MAXC + 5,
+		OUT_STRIDE = MAXC + 3
+	};
 	static const uint32_t guard = 0x7fa5a5a5u;
 	float in[S * IN_STRIDE], out[S * OUT_STRIDE];
 	struct kernels_rs_state st[S];
@@ -583,9 +591,10 @@ kat_mel(const struct kernels_backend *be, struct gpu_queue *q)
 			return rc;
 		done += n;
 		for (uint32_t s = 0; s < S; s++) {
-			uint32_t want = done >= KERNELS_MEL_WIN
-			                        ? (done - KERNELS_MEL_WIN) / KERNELS_MEL_HOP + 1 - fdone[s]
-			                        : 0;
+			uint32_t want =
+			        done >= KERNELS_MEL_WIN
+			                ? (done - KERNELS_MEL_WIN) / KERNELS_MEL_HOP + 1 - fdone[s]
+			                : 0;
 
 			if (nframes[s] != want || st[s].next_frame != fdone[s] + want)
 				return -EIO;
@@ -594,7 +603,8 @@ kat_mel(const struct kernels_backend *be, struct gpu_queue *q)
 				const float *ref;
 				float rmax;
 
-				if (i >= want * KERNELS_MEL_BINS) { /* zeroed up to fmax, then guards */
+				if (i >= want * KERNELS_MEL_BINS) { /* zeroed up to fmax, then
+					                               guards */
 					if (i < KERNELS_MEL_FRAMES_MAX(n) * KERNELS_MEL_BINS
 					                ? *got != 0.0f
 					                : memcmp(got, &guard, sizeof(guard)) != 0)

@@ -192,7 +192,7 @@ struct kernels_rs_batch {
 #define KERNELS_MEL_MAX_IN 16000u /* samples per call and stream: 1 s */
 #define KERNELS_MEL_IN_MAX 2.0f
 /* Most frames one call of @n samples can emit (state holding 399 samples). */
-#define KERNELS_MEL_FRAMES_MAX(n) ((n) == 0 ? 0u : ((uint32_t)(n) - 1u) / KERNELS_MEL_HOP + 1u)
+#define KERNELS_MEL_FRAMES_MAX(n) ((n) == 0 ? 0u : ((uint32_t)(n)-1u) / KERNELS_MEL_HOP + 1u)
 
 struct kernels_mel_state {
 	float pend[KERNELS_MEL_WIN]; /* y[160 * next_frame ..], npend of them */
@@ -227,11 +227,9 @@ struct kernels_mel_batch {
  *   if (!speech) {
  *           if (!loud) run = 0;
  *           else { if (run == 0) first = f;
- *                  if (++run >= p.start_frames) { START at 160 * first + 120; speech = 1; run = 0; } }
- *   } else {
- *           if (loud) run = 0;
- *           else { if (run == 0) first = f;
- *                  if (++run >= p.end_frames) { END at 160 * first + 120; speech = 0; run = 0; } }
+ *                  if (++run >= p.start_frames) { START at 160 * first + 120; speech = 1; run = 0;
+ * } } } else { if (loud) run = 0; else { if (run == 0) first = f; if (++run >= p.end_frames) { END
+ * at 160 * first + 120; speech = 0; run = 0; } }
  *   }
  *   if (e < floor) floor = e;            (falls at once to a quieter frame)
  *   else floor = min(e, floor + (speech ? KERNELS_VAD_RISE_SPEECH : KERNELS_VAD_RISE_QUIET));
@@ -253,11 +251,11 @@ struct kernels_mel_batch {
  * kernels_logmel produces), params in range; else the batch is refused
  * (-EINVAL, nothing written). At most one event per frame: events rows
  * need nframes[s] slots; with W the largest nframes[s] of the batch, the
- * slots nevents[s] .. W - 1 of each row are zeroed, nothing beyond. Both backends run the same float32 steps
- * (dsp_math.h): exact agreement.
+ * slots nevents[s] .. W - 1 of each row are zeroed, nothing beyond. Both backends run the same
+ * float32 steps (dsp_math.h): exact agreement.
  */
-#define KERNELS_VAD_ABS_MIN (-3.95f)         /* ln band energy: -60 dB re full-scale sine */
-#define KERNELS_VAD_RISE_QUIET 0.0138155106f /* 6 dB/s per 10 ms frame, ln units */
+#define KERNELS_VAD_ABS_MIN (-3.95f)           /* ln band energy: -60 dB re full-scale sine */
+#define KERNELS_VAD_RISE_QUIET 0.0138155106f   /* 6 dB/s per 10 ms frame, ln units */
 #define KERNELS_VAD_RISE_SPEECH 0.00115129255f /* 0.5 dB/s */
 #define KERNELS_VAD_MARGIN_MIN 1.0f            /* dB */
 #define KERNELS_VAD_MARGIN_MAX 40.0f
@@ -276,7 +274,7 @@ enum kernels_vad_kind {
 };
 
 struct kernels_vad_params {
-	float margin_db;       /* sensitivity: loud = this far above the floor; lower = more sensitive */
+	float margin_db; /* sensitivity: loud = this far above the floor; lower = more sensitive */
 	uint16_t start_frames; /* N: loud frames in a row that start speech */
 	uint16_t end_frames;   /* M: quiet frames in a row that end it */
 };
@@ -299,15 +297,15 @@ struct kernels_vad_event {
 };
 
 struct kernels_vad_batch {
-	const float *energy;                   /* row s at energy + s * energy_stride */
-	const uint32_t *nframes;               /* [nstreams]: energies in row s */
+	const float *energy;                     /* row s at energy + s * energy_stride */
+	const uint32_t *nframes;                 /* [nstreams]: energies in row s */
 	const struct kernels_vad_params *params; /* [nstreams] */
-	struct kernels_vad_state *state;       /* [nstreams], read and updated */
-	struct kernels_vad_event *events;      /* row s at events + s * events_stride */
-	uint32_t *nevents;                     /* [nstreams], written */
-	uint32_t nstreams;                     /* 0..KERNELS_PCM_MAX_STREAMS */
-	uint32_t energy_stride;                /* >= every nframes[s] */
-	uint32_t events_stride;                /* >= every nframes[s] */
+	struct kernels_vad_state *state;         /* [nstreams], read and updated */
+	struct kernels_vad_event *events;        /* row s at events + s * events_stride */
+	uint32_t *nevents;                       /* [nstreams], written */
+	uint32_t nstreams;                       /* 0..KERNELS_PCM_MAX_STREAMS */
+	uint32_t energy_stride;                  /* >= every nframes[s] */
+	uint32_t events_stride;                  /* >= every nframes[s] */
 };
 
 struct kernels_backend {

@@ -28,15 +28,15 @@ struct kernels_pcm_param {
 
 /* Device buffers of the AI ops (CUDA); [2] = state in, state out. */
 struct gpu_queue_dev_ai {
-	float *rs_out;                      /* max_streams * max_out, also the log-mel input */
-	struct kernels_rs_state *rs_st[2];  /* [max_streams] */
-	float *mel;                         /* max_streams * max_mel_frames * 80 */
-	float *energy;                      /* max_streams * max_mel_frames, also the VAD input */
-	uint32_t *nframes;                  /* [max_streams], also the VAD input */
+	float *rs_out;                     /* max_streams * max_out, also the log-mel input */
+	struct kernels_rs_state *rs_st[2]; /* [max_streams] */
+	float *mel;                        /* max_streams * max_mel_frames * 80 */
+	float *energy;                     /* max_streams * max_mel_frames, also the VAD input */
+	uint32_t *nframes;                 /* [max_streams], also the VAD input */
 	struct kernels_mel_state *mel_st[2];
 	struct kernels_vad_params *vad_params;
 	struct kernels_vad_state *vad_st[2];
-	struct kernels_vad_event *events;   /* max_streams * max_mel_frames */
+	struct kernels_vad_event *events; /* max_streams * max_mel_frames */
 	uint32_t *nevents;
 };
 
@@ -79,8 +79,8 @@ int kernels_cuda_pcm_launch(const int16_t *d_in, uint32_t in_pitch,
 int kernels_cuda_rs_launch(const float *d_in, float *d_out, const struct kernels_rs_state *st_in,
         struct kernels_rs_state *st_out, uint32_t nstreams, uint32_t out_frames, void *stream);
 int kernels_cuda_mel_launch(const float *d_in, float *d_out, float *d_energy, uint32_t *d_nframes,
-        const struct kernels_mel_state *st_in, struct kernels_mel_state *st_out,
-        uint32_t nstreams, uint32_t in_frames, void *stream);
+        const struct kernels_mel_state *st_in, struct kernels_mel_state *st_out, uint32_t nstreams,
+        uint32_t in_frames, void *stream);
 int kernels_cuda_vad_launch(const float *d_energy, const uint32_t *d_nframes,
         const struct kernels_vad_params *d_params, const struct kernels_vad_state *st_in,
         struct kernels_vad_state *st_out, struct kernels_vad_event *d_events, uint32_t *d_nevents,

@@ -50,7 +50,8 @@ mel_kernel(const float *__restrict__ in, float *__restrict__ out, float *__restr
 	const struct kernels_mel_state *st = &st_in[s];
 	const float *x = in + (size_t)s * in_frames;
 	uint32_t total = st->npend + in_frames;
-	uint32_t nf = total >= KERNELS_MEL_WIN ? (total - KERNELS_MEL_WIN) / KERNELS_MEL_HOP + 1 : 0;
+	uint32_t nf =
+	        total >= KERNELS_MEL_WIN ? (total - KERNELS_MEL_WIN) / KERNELS_MEL_HOP + 1 : 0;
 	float *o = out + ((size_t)s * fmax + slot) * KERNELS_MEL_BINS;
 	uint32_t start = slot * KERNELS_MEL_HOP;
 
@@ -160,8 +161,8 @@ mel_kernel(const float *__restrict__ in, float *__restrict__ out, float *__restr
 
 extern "C" int
 kernels_cuda_mel_launch(const float *d_in, float *d_out, float *d_energy, uint32_t *d_nframes,
-        const struct kernels_mel_state *st_in, struct kernels_mel_state *st_out,
-        uint32_t nstreams, uint32_t in_frames, void *stream)
+        const struct kernels_mel_state *st_in, struct kernels_mel_state *st_out, uint32_t nstreams,
+        uint32_t in_frames, void *stream)
 {
 	uint32_t fmax = KERNELS_MEL_FRAMES_MAX(in_frames);
 

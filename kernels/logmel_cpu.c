@@ -85,7 +85,7 @@ rfft_power(const float *restrict re, const float *restrict im, float *restrict p
 	pw[FFT_N] = (re[0] - im[0]) * (re[0] - im[0]);
 	for (uint32_t k = 1; k < FFT_N; k++) {
 		float zr = re[k], zi = im[k], mr = re[FFT_N - k], mi = im[FFT_N - k];
-		float er = zr + mr, ei = zi - mi; /* 2E */
+		float er = zr + mr, ei = zi - mi;  /* 2E */
 		float orr = zi + mi, oi = mr - zr; /* 2O = (Z - Zc) / i */
 		float c = rfft_cos[k], s = rfft_sin[k];
 		/* W^k O = (c - i s)(orr + i oi) */
@@ -158,7 +158,8 @@ mel_row(const float *restrict x, uint32_t n, float *restrict out, float *restric
 			y = x + (start - np);
 		} else { /* straddles: npend < 400, so never wholly pending */
 			memcpy(frame, st->pend + start, (np - start) * sizeof(float));
-			memcpy(frame + (np - start), x, (start + KERNELS_MEL_WIN - np) * sizeof(float));
+			memcpy(frame + (np - start), x,
+			        (start + KERNELS_MEL_WIN - np) * sizeof(float));
 			y = frame;
 		}
 		mel_frame(y, out + (size_t)nf * KERNELS_MEL_BINS, energy + nf);
@@ -186,8 +187,8 @@ kernels_mel_cpu_run(const struct kernels_mel_batch *b)
 	for (uint32_t s = 0; s < b->nstreams; s++) {
 		float *out = b->out + (size_t)s * b->out_stride;
 		float *energy = b->energy + (size_t)s * b->energy_stride;
-		uint32_t nf = mel_row(b->in + (size_t)s * b->in_stride, b->in_frames, out, energy,
-		        &b->state[s]);
+		uint32_t nf = mel_row(
+		        b->in + (size_t)s * b->in_stride, b->in_frames, out, energy, &b->state[s]);
 
 		/* unused slots up to the most this call could give: zero (kernels.h) */
 		memset(out + (size_t)nf * KERNELS_MEL_BINS, 0,

@@ -28,8 +28,8 @@ rs_x(const float *x, const float *hist, int64_t i)
 
 __global__ void
 rs_kernel(const float *__restrict__ in, float *__restrict__ out,
-        const struct kernels_rs_state *__restrict__ st_in, struct kernels_rs_state *__restrict__ st_out,
-        uint32_t out_frames)
+        const struct kernels_rs_state *__restrict__ st_in,
+        struct kernels_rs_state *__restrict__ st_out, uint32_t out_frames)
 {
 	uint32_t s = blockIdx.y, nin = 3 * out_frames;
 	const float *x = in + (size_t)s * nin;

@@ -34,7 +34,7 @@ typedef float rs_v8 __attribute__((vector_size(32)));
 	do {                                                                                       \
 		rs_v8 x_;                                                                          \
 		memcpy(&x_, (p), sizeof(x_));                                                      \
-		(a) = (a) + (c) * x_;                                                              \
+		(a) = (a) + (c)*x_;                                                                \
 	} while (0)
 
 /*
@@ -51,7 +51,8 @@ rs_chunk(const float *restrict u, float *restrict y, uint32_t nc)
 	uint32_t b0;
 
 	for (b0 = 0; b0 + RS_BLOCK <= nc; b0 += RS_BLOCK) {
-		rs_v8 a0 = {0}, a1 = {0}, a2 = {0}, a3 = {0}, a4 = {0}, a5 = {0}, a6 = {0}, a7 = {0};
+		rs_v8 a0 = {0}, a1 = {0}, a2 = {0}, a3 = {0}, a4 = {0}, a5 = {0}, a6 = {0},
+		      a7 = {0};
 
 		for (uint32_t j = 0; j < RS_PHASE_TAPS; j++) {
 			for (uint32_t p = 0; p < 3; p++) {

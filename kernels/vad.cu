@@ -16,7 +16,8 @@ constexpr unsigned int vad_block = 128;
 __global__ void
 vad_kernel(const float *__restrict__ energy, const uint32_t *__restrict__ nframes,
         const struct kernels_vad_params *__restrict__ params,
-        const struct kernels_vad_state *__restrict__ st_in, struct kernels_vad_state *__restrict__ st_out,
+        const struct kernels_vad_state *__restrict__ st_in,
+        struct kernels_vad_state *__restrict__ st_out,
         struct kernels_vad_event *__restrict__ events, uint32_t *__restrict__ nevents,
         uint32_t nstreams, uint32_t pitch)
 {

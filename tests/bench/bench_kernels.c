@@ -131,10 +131,10 @@ tick(struct bench *b, double *acc)
 static void
 print_cuda_plan(uint32_t n)
 {
-	size_t in = (size_t)n * (TICK_48K * 4 + sizeof(struct kernels_rs_state)) /* rs */
+	size_t in = (size_t)n * (TICK_48K * 4 + sizeof(struct kernels_rs_state))    /* rs */
 	            + (size_t)n * (TICK_16K * 4 + sizeof(struct kernels_mel_state)) /* mel */
 	            + (size_t)n * (2 * 4 + 4 + sizeof(struct kernels_vad_params) +
-	                                 sizeof(struct kernels_vad_state)); /* vad */
+	                                  sizeof(struct kernels_vad_state)); /* vad */
 	size_t out = (size_t)n * (TICK_16K * 4 + sizeof(struct kernels_rs_state)) +
 	             (size_t)n * (2 * KERNELS_MEL_BINS * 4 + 2 * 4 + 4 +
 	                                 sizeof(struct kernels_mel_state)) +
@@ -194,8 +194,8 @@ run(uint32_t n, uint32_t ticks)
 		        best[i] * per * 1e6, 0.020 / (best[i] * per));
 	printf("  rs+mel+vad %5.3f us/stream/tick  %8.0f streams/core in real time\n", ours * 1e6,
 	        0.020 / ours);
-	printf("  ratio rs+mel+vad / pcm op = %.2f,  / memcpy = %.2f\n", ours / (best[OP_PCM] * per),
-	        ours / (best[OP_MEMCPY] * per));
+	printf("  ratio rs+mel+vad / pcm op = %.2f,  / memcpy = %.2f\n",
+	        ours / (best[OP_PCM] * per), ours / (best[OP_MEMCPY] * per));
 	print_cuda_plan(n);
 	free(b.copy);
 	gpu_queue_free(b.q);

@@ -249,8 +249,8 @@ static void
 test_rs_response(void **state)
 {
 	static const double pass[] = {100.0, 440.0, 1000.0, 3000.0, 5000.0, 6200.0};
-	static const double stop[] = {9000.0, 9500.0, 10000.0, 12000.0, 14000.0, 16500.0, 20000.0,
-	        23900.0};
+	static const double stop[] = {
+	        9000.0, 9500.0, 10000.0, 12000.0, 14000.0, 16500.0, 20000.0, 23900.0};
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(pass) / sizeof(pass[0]); i++) {
@@ -356,16 +356,17 @@ test_mel_kat(void **state)
 		mel_run(y, DSP_KAT_MEL_IN, TICK_16K, &o);
 		assert_int_equal(o.n, DSP_KAT_MEL_FRAMES);
 		for (uint32_t f = 0; f < o.n; f++) {
-			const float *ref = &dsp_kat_mel_out[(s * DSP_KAT_MEL_FRAMES + f) *
-			                                    KERNELS_MEL_BINS];
+			const float *ref =
+			        &dsp_kat_mel_out[(s * DSP_KAT_MEL_FRAMES + f) * KERNELS_MEL_BINS];
 			float rmax = ref[0], eref = dsp_kat_mel_energy[s * DSP_KAT_MEL_FRAMES + f];
 
 			for (uint32_t m = 1; m < KERNELS_MEL_BINS; m++)
 				rmax = ref[m] > rmax ? ref[m] : rmax;
 			for (uint32_t m = 0; m < KERNELS_MEL_BINS; m++) {
 				double err = fabs((double)o.feat[f][m] - ref[m]);
-				double tol = DSP_KAT_MEL_TOL_ABS +
-				             DSP_KAT_MEL_TOL_REL * exp(0.5 * ((double)rmax - ref[m]));
+				double tol =
+				        DSP_KAT_MEL_TOL_ABS +
+				        DSP_KAT_MEL_TOL_REL * exp(0.5 * ((double)rmax - ref[m]));
 
 				worst = err / tol > worst ? err / tol : worst;
 				worst_abs = err > worst_abs ? err : worst_abs;
@@ -443,7 +444,8 @@ test_mel_tone(void **state)
 		uint32_t want = 0;
 
 		for (uint32_t m = 1; m < KERNELS_MEL_BINS; m++)
-			if (fabs(mel_centre_hz[m] - tones[t]) < fabs(mel_centre_hz[want] - tones[t]))
+			if (fabs(mel_centre_hz[m] - tones[t]) <
+			        fabs(mel_centre_hz[want] - tones[t]))
 				want = m;
 		for (uint32_t i = 0; i < 4000; i++)
 			y[i] = (float)(0.5 * sin(2.0 * M_PI * tones[t] * i / 16000.0));
@@ -618,7 +620,8 @@ wav_read(const char *path, int16_t **pcm, size_t *n, uint32_t *rate)
 		if (memcmp(ch, "fmt ", 4) == 0 && len >= 16) {
 			uint8_t b[16];
 
-			if (fread(b, 1, 16, f) != 16 || fseek(f, (long)(len - 16 + (len & 1)), SEEK_CUR))
+			if (fread(b, 1, 16, f) != 16 ||
+			        fseek(f, (long)(len - 16 + (len & 1)), SEEK_CUR))
 				goto out;
 			fmt = (uint16_t)(b[0] | b[1] << 8);
 			chans = (uint16_t)(b[2] | b[3] << 8);
@@ -631,8 +634,8 @@ wav_read(const char *path, int16_t **pcm, size_t *n, uint32_t *rate)
 			*pcm = malloc(48000 * 60 * sizeof(int16_t));
 			if (*pcm == NULL)
 				goto out;
-			*n = fread(*pcm, sizeof(int16_t), len / 2 < 48000 * 60 ? len / 2 : 48000 * 60,
-			        f);
+			*n = fread(*pcm, sizeof(int16_t),
+			        len / 2 < 48000 * 60 ? len / 2 : 48000 * 60, f);
 			rc = *n > 0 ? 0 : -1;
 			goto out;
 		} else if (fseek(f, (long)(len + (len & 1)), SEEK_CUR)) {
@@ -796,7 +799,7 @@ test_reject_rs(void **state)
 	REJECT(b.out_stride = N - 1, -EINVAL);
 	REJECT(b.nstreams = KERNELS_PCM_MAX_STREAMS + 1, -E2BIG);
 	REJECT(b.out_frames = KERNELS_RS_MAX_OUT + 1, -E2BIG);
-	REJECT(b.out = in + 4, -EINVAL);                        /* output over the input */
+	REJECT(b.out = in + 4, -EINVAL); /* output over the input */
 	REJECT(b.state = (struct kernels_rs_state *)(void *)in, -EINVAL); /* state over the input */
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		REJECT(in[3 * N + 17] = bad[i], -EINVAL); /* stream 1's input */
@@ -851,7 +854,8 @@ test_reject_mel(void **state)
 		fill_sentinel(energy, sizeof(energy));                                             \
 		fill_sentinel(nf, sizeof(nf));                                                     \
 		assert_int_equal(kernels_logmel(cpu(), NULL, &b), (err));                          \
-		assert_true(all_sentinel(out, sizeof(out)) && all_sentinel(energy, sizeof(energy)));    \
+		assert_true(                                                                       \
+		        all_sentinel(out, sizeof(out)) && all_sentinel(energy, sizeof(energy)));   \
 		assert_true(all_sentinel(nf, sizeof(nf)));                                         \
 		assert_memory_equal(st, st0, sizeof(st));                                          \
 	} while (0)
@@ -922,7 +926,7 @@ test_reject_vad(void **state)
 		fill_sentinel(ev, sizeof(ev));                                                     \
 		fill_sentinel(nev, sizeof(nev));                                                   \
 		assert_int_equal(kernels_vad(cpu(), NULL, &b), (err));                             \
-		assert_true(all_sentinel(ev, sizeof(ev)) && all_sentinel(nev, sizeof(nev)));      \
+		assert_true(all_sentinel(ev, sizeof(ev)) && all_sentinel(nev, sizeof(nev)));       \
 		assert_memory_equal(st, st0, sizeof(st));                                          \
 	} while (0)
 	REJECT(b.energy = NULL, -EINVAL);
