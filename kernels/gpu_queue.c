@@ -53,6 +53,59 @@ host_free(int pinned, void *p)
 }
 
 #ifdef RTC_HAVE_CUDA
+/* cudaMalloc of @bytes (at least 1) into *@p; 0 or -ENOMEM. */
+static int
+dev_alloc(void *p, size_t bytes)
+{
+	void *d;
+
+	if (cudaMalloc(&d, bytes ? bytes : 1) != cudaSuccess)
+		return -ENOMEM;
+	memcpy(p, &d, sizeof(d));
+	return 0;
+}
+
+/* Device buffers of the AI ops, sized like the host rows. */
+static int
+cuda_setup_ai(struct gpu_queue *q)
+{
+	const struct gpu_queue_ai_rows *a = &q->ai;
+	struct gpu_queue_dev_ai *d = &q->dai;
+	size_t n = q->pcm.max_streams;
+	int rc = 0;
+
+	rc |= dev_alloc(&d->rs_out, n * a->pcm16k_stride * sizeof(float));
+	rc |= dev_alloc(&d->mel, n * a->mel_stride * sizeof(float));
+	rc |= dev_alloc(&d->energy, n * a->energy_stride * sizeof(float));
+	rc |= dev_alloc(&d->nframes, n * sizeof(uint32_t));
+	rc |= dev_alloc(&d->vad_params, n * sizeof(struct kernels_vad_params));
+	rc |= dev_alloc(&d->events, n * a->events_stride * sizeof(struct kernels_vad_event));
+	rc |= dev_alloc(&d->nevents, n * sizeof(uint32_t));
+	for (int i = 0; i < 2; i++) {
+		rc |= dev_alloc(&d->rs_st[i], n * sizeof(struct kernels_rs_state));
+		rc |= dev_alloc(&d->mel_st[i], n * sizeof(struct kernels_mel_state));
+		rc |= dev_alloc(&d->vad_st[i], n * sizeof(struct kernels_vad_state));
+	}
+	return rc ? -ENOMEM : 0;
+}
+
+static void
+cuda_free_ai(struct gpu_queue_dev_ai *d)
+{
+	cudaFree(d->rs_out);
+	cudaFree(d->mel);
+	cudaFree(d->energy);
+	cudaFree(d->nframes);
+	cudaFree(d->vad_params);
+	cudaFree(d->events);
+	cudaFree(d->nevents);
+	for (int i = 0; i < 2; i++) {
+		cudaFree(d->rs_st[i]);
+		cudaFree(d->mel_st[i]);
+		cudaFree(d->vad_st[i]);
+	}
+}
+
 /* Stream and device buffers of a CUDA queue; gpu_queue_free() undoes partial work. */
 static int
 cuda_setup(struct gpu_queue *q)
@@ -77,9 +130,58 @@ cuda_setup(struct gpu_queue *q)
 	        cudaSuccess)
 		return -ENOMEM;
 	q->d_param = p;
-	return 0;
+	return cuda_setup_ai(q);
 }
 #endif
+
+/* Host rows and states of the AI ops; states zeroed (= fresh), VAD params default. */
+static int
+ai_alloc(struct gpu_queue *q)
+{
+	struct gpu_queue_ai_rows *a = &q->ai;
+	size_t n = q->pcm.max_streams;
+
+	a->max_out = q->pcm.max_frames / 3;
+	a->max_mel_frames = KERNELS_MEL_FRAMES_MAX(a->max_out);
+	a->pcm16k_stride = a->max_out;
+	a->mel_stride = KERNELS_MEL_BINS * a->max_mel_frames;
+	a->energy_stride = a->max_mel_frames;
+	a->events_stride = a->max_mel_frames;
+	a->pcm16k = host_alloc(q->pinned, n * a->pcm16k_stride * sizeof(float));
+	a->rs_state = host_alloc(q->pinned, n * sizeof(struct kernels_rs_state));
+	a->mel = host_alloc(q->pinned, n * a->mel_stride * sizeof(float));
+	a->energy = host_alloc(q->pinned, n * a->energy_stride * sizeof(float));
+	a->nframes = host_alloc(q->pinned, n * sizeof(uint32_t));
+	a->mel_state = host_alloc(q->pinned, n * sizeof(struct kernels_mel_state));
+	a->vad_params = host_alloc(q->pinned, n * sizeof(struct kernels_vad_params));
+	a->vad_state = host_alloc(q->pinned, n * sizeof(struct kernels_vad_state));
+	a->events = host_alloc(q->pinned, n * a->events_stride * sizeof(struct kernels_vad_event));
+	a->nevents = host_alloc(q->pinned, n * sizeof(uint32_t));
+	if (a->pcm16k == NULL || a->rs_state == NULL || a->mel == NULL || a->energy == NULL ||
+	        a->nframes == NULL || a->mel_state == NULL || a->vad_params == NULL ||
+	        a->vad_state == NULL || a->events == NULL || a->nevents == NULL)
+		return -ENOMEM;
+	for (uint32_t s = 0; s < n; s++)
+		gpu_queue_stream_reset(q, s);
+	return 0;
+}
+
+static void
+ai_free(struct gpu_queue *q)
+{
+	struct gpu_queue_ai_rows *a = &q->ai;
+
+	host_free(q->pinned, a->nevents);
+	host_free(q->pinned, a->events);
+	host_free(q->pinned, a->vad_state);
+	host_free(q->pinned, a->vad_params);
+	host_free(q->pinned, a->mel_state);
+	host_free(q->pinned, a->nframes);
+	host_free(q->pinned, a->energy);
+	host_free(q->pinned, a->mel);
+	host_free(q->pinned, a->rs_state);
+	host_free(q->pinned, a->pcm16k);
+}
 
 int
 gpu_queue_create(const struct kernels_backend *be, uint32_t max_streams, uint32_t max_frames,
@@ -111,6 +213,8 @@ gpu_queue_create(const struct kernels_backend *be, uint32_t max_streams, uint32_
 	h->gain = host_alloc(q->pinned, (size_t)max_streams * sizeof(float));
 	if (h->in == NULL || h->out == NULL || h->channels == NULL || h->gain == NULL)
 		goto err_free;
+	if (ai_alloc(q) < 0)
+		goto err_free;
 #ifdef RTC_HAVE_CUDA
 	if (q->pinned) {
 		q->h_param = host_alloc(1, (size_t)max_streams * sizeof(struct kernels_pcm_param));
@@ -138,6 +242,7 @@ gpu_queue_free(struct gpu_queue *q)
 	if (q->pinned) {
 		if (q->stream != NULL)
 			cudaStreamSynchronize(q->stream);
+		cuda_free_ai(&q->dai);
 		cudaFree(q->d_param);
 		cudaFree(q->d_out);
 		cudaFree(q->d_in);
@@ -146,6 +251,7 @@ gpu_queue_free(struct gpu_queue *q)
 		host_free(1, q->h_param);
 	}
 #endif
+	ai_free(q);
 	host_free(q->pinned, q->pcm.gain);
 	host_free(q->pinned, q->pcm.channels);
 	host_free(q->pinned, q->pcm.out);
@@ -177,4 +283,72 @@ gpu_queue_pcm_batch(
 	b->frames = frames;
 	b->in_stride = q->pcm.in_stride;
 	b->out_stride = q->pcm.out_stride;
+}
+
+const struct gpu_queue_ai_rows *
+gpu_queue_ai_host(const struct gpu_queue *q)
+{
+	return &q->ai;
+}
+
+void
+gpu_queue_stream_reset(struct gpu_queue *q, uint32_t slot)
+{
+	struct gpu_queue_ai_rows *a = &q->ai;
+
+	if (slot >= q->pcm.max_streams)
+		return;
+	kernels_rs_state_init(&a->rs_state[slot]);
+	kernels_mel_state_init(&a->mel_state[slot]);
+	kernels_vad_state_init(&a->vad_state[slot]);
+	kernels_vad_params_default(&a->vad_params[slot]);
+}
+
+void
+gpu_queue_rs_batch(const struct gpu_queue *q, uint32_t nstreams, uint32_t out_frames,
+        struct kernels_rs_batch *b)
+{
+	*b = (struct kernels_rs_batch){
+	        .in = q->pcm.out,
+	        .out = q->ai.pcm16k,
+	        .state = q->ai.rs_state,
+	        .nstreams = nstreams,
+	        .out_frames = out_frames,
+	        .in_stride = q->pcm.out_stride,
+	        .out_stride = q->ai.pcm16k_stride,
+	};
+}
+
+void
+gpu_queue_mel_batch(const struct gpu_queue *q, uint32_t nstreams, uint32_t in_frames,
+        struct kernels_mel_batch *b)
+{
+	*b = (struct kernels_mel_batch){
+	        .in = q->ai.pcm16k,
+	        .out = q->ai.mel,
+	        .energy = q->ai.energy,
+	        .nframes = q->ai.nframes,
+	        .state = q->ai.mel_state,
+	        .nstreams = nstreams,
+	        .in_frames = in_frames,
+	        .in_stride = q->ai.pcm16k_stride,
+	        .out_stride = q->ai.mel_stride,
+	        .energy_stride = q->ai.energy_stride,
+	};
+}
+
+void
+gpu_queue_vad_batch(const struct gpu_queue *q, uint32_t nstreams, struct kernels_vad_batch *b)
+{
+	*b = (struct kernels_vad_batch){
+	        .energy = q->ai.energy,
+	        .nframes = q->ai.nframes,
+	        .params = q->ai.vad_params,
+	        .state = q->ai.vad_state,
+	        .events = q->ai.events,
+	        .nevents = q->ai.nevents,
+	        .nstreams = nstreams,
+	        .energy_stride = q->ai.energy_stride,
+	        .events_stride = q->ai.events_stride,
+	};
 }

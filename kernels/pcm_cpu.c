@@ -1,12 +1,11 @@
 /*
- * The C reference of the kernels ops, and the "cpu" backend built on it.
+ * The C reference of the PCM conversion (the "cpu" backend object is in
+ * backend_cpu.c).
  *
  * This is the definition the CUDA kernels are held to: keep each op a
  * literal transcription of its specification in kernels.h. Built with
  * -ffp-contract=off so no multiply-add is ever fused.
  */
-#include <stdio.h>
-
 #include "kernels_internal.h"
 
 static inline float
@@ -45,33 +44,3 @@ kernels_pcm_cpu_run(const struct kernels_pcm_batch *b)
 			pcm_row_mono(x, y, b->frames, b->gain[s]);
 	}
 }
-
-static int
-cpu_probe(char *why, size_t len)
-{
-	if (why != NULL && len > 0)
-		snprintf(why, len, "C reference");
-	return 0;
-}
-
-static int
-cpu_selftest(void)
-{
-	return kernels_selftest_pcm(&kernels_backend_cpu, NULL);
-}
-
-static int
-cpu_pcm_s16_to_f32(struct gpu_queue *q, const struct kernels_pcm_batch *b)
-{
-	(void)q;
-	kernels_pcm_cpu_run(b);
-	return 0;
-}
-
-const struct kernels_backend kernels_backend_cpu = {
-        .api_version = KERNELS_API_VERSION,
-        .name = "cpu",
-        .probe = cpu_probe,
-        .selftest = cpu_selftest,
-        .pcm_s16_to_f32 = cpu_pcm_s16_to_f32,
-};
