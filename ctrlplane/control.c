@@ -10,6 +10,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <poll.h>
+
 #include <openssl/crypto.h>
 #include <rte_cycles.h>
 #include <rte_ethdev.h>
@@ -17,20 +19,26 @@
 #include <rte_ring_elem.h>
 
 #include "auth.h"
+#include "command.h"
 #include "control.h"
 #include "dtls.h"
+#include "event.h"
+#include "event_bus.h"
 #include "httpd.h"
 #include "log.h"
 #include "ratelimit.h"
 #include "rest.h"
+#include "redis_link.h"
 #include "rtcedge_version.h"
 #include "session.h"
+#include "sse.h"
 #include "whip.h"
 
 #define TICK_MS 10             /* longest wait for HTTP before the loop's other work */
 #define LINK_CHECK_US 100000   /* link state */
 #define NODE_REFRESH_US 1000000 /* per-worker rates of the REST node view */
 #define HTTP_TIMEOUT_S 30
+#define SSE_BACKLOG 4096 /* events an SSE client can catch up on (Last-Event-ID) */
 
 struct control {
 	const struct rtc_config *cfg;
@@ -54,12 +62,29 @@ struct control {
 	uint64_t last_print_us;
 	struct rtc_stats *prev; /* per worker, at the last node refresh */
 	struct rtc_stats *prev_print;
+	char node_name[32];
+	struct event_bus *bus;
+	struct sse_feed *feed;
+	uint64_t feed_woken; /* the feed's last id when the streams were last woken */
+	uint64_t next_keepalive_us;
+	struct redis_link *redis;
+	int redis_fd;
+	char redis_tag; /* its address marks the Redis fd in the epoll set */
 };
 
 static uint64_t
 control_now_us(void)
 {
 	return rtc_now_us();
+}
+
+static uint64_t
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
 static uint64_t
@@ -94,6 +119,156 @@ sess_stats(void *ctx, const struct sess *s, struct rest_sess_stats *out)
 	}
 }
 
+static uint64_t
+wall_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/* Session lifecycle -> events (SSE, Redis). */
+static void
+session_note(void *ctx, int what, const struct sess *s, enum sess_close_reason reason)
+{
+	struct control *c = ctx;
+	struct event ev;
+	enum event_type t = what == SESS_NOTE_CREATED	  ? EVENT_SESSION_CREATED
+			    : what == SESS_NOTE_CONNECTED ? EVENT_SESSION_CONNECTED
+							  : EVENT_SESSION_CLOSED;
+
+	if (c->bus == NULL)
+		return;
+	if (event_init_session(&ev, t, s->id, s->stream,
+			    t == EVENT_SESSION_CLOSED ? sess_close_reason_name(reason) : NULL) == 0)
+		event_bus_publish(c->bus, &ev, wall_ms());
+}
+
+/*
+ * An orchestrator command (Redis or POST /v1/commands): 0, or an HTTP status
+ * with the reason. Only 'end' exists until the media path carries audio.
+ */
+static int
+apply_command(struct control *c, const struct command *cmd, char *err, size_t errlen)
+{
+	struct sess *s = sessmgr_find(&c->sm, cmd->session);
+
+	if (s == NULL) {
+		snprintf(err, errlen, "no such session");
+		return 404;
+	}
+	if (cmd->type == COMMAND_END) {
+		sessmgr_close(&c->sm, s, SESS_CLOSE_command, control_now_us());
+		return 0;
+	}
+	snprintf(err, errlen, "%s: not available until the media path carries audio",
+			command_type_name(cmd->type));
+	return 501;
+}
+
+static int
+rest_command(void *ctx, const struct command *cmd, char *err, size_t errlen)
+{
+	return apply_command(ctx, cmd, err, errlen);
+}
+
+static int
+redis_command(void *arg, const struct command *cmd, const char *entry_id, char *err, size_t errlen)
+{
+	(void)entry_id;
+	return apply_command(arg, cmd, err, errlen) == 0 ? 0 : -1;
+}
+
+static uint64_t
+events_last_id(void *ctx)
+{
+	const struct control *c = ctx;
+
+	return sse_feed_last_id(c->feed);
+}
+
+/* SSE: whole messages after *cursor, as many as fit. */
+static size_t
+events_read(void *ctx, uint64_t *cursor, char *buf, size_t max)
+{
+	const struct control *c = ctx;
+	size_t n = 0;
+
+	for (;;) {
+		uint64_t cur = *cursor, missed = 0;
+		const char *msg;
+		size_t len;
+		char note[64];
+		int k = 0;
+		if (!sse_feed_next(c->feed, &cur, &msg, &len, &missed))
+			break;
+		if (missed != 0) /* the client fell behind the backlog: say so, as a comment */
+			k = snprintf(note, sizeof(note), ": missed %llu events\n\n",
+					(unsigned long long)missed);
+		if (n + (size_t)k + len > max)
+			break;
+		memcpy(buf + n, note, (size_t)k);
+		memcpy(buf + n + (size_t)k, msg, len);
+		n += (size_t)k + len;
+		*cursor = cur;
+	}
+	return n;
+}
+
+static void
+redis_watch(void *arg, int fd, unsigned events)
+{
+	struct control *c = arg;
+	struct epoll_event ev = {.events = ((events & POLLIN) ? EPOLLIN : 0u) |
+					   ((events & POLLOUT) ? EPOLLOUT : 0u),
+			.data.ptr = &c->redis_tag};
+
+	if (events == 0) {
+		epoll_ctl(c->epfd, EPOLL_CTL_DEL, fd, NULL);
+		if (c->redis_fd == fd)
+			c->redis_fd = -1;
+		return;
+	}
+	if (epoll_ctl(c->epfd, c->redis_fd == fd ? EPOLL_CTL_MOD : EPOLL_CTL_ADD, fd, &ev) != 0 &&
+			errno == EEXIST)
+		epoll_ctl(c->epfd, EPOLL_CTL_MOD, fd, &ev);
+	c->redis_fd = fd;
+}
+
+static void
+redis_log(void *arg, const char *msg)
+{
+	(void)arg;
+	RTC_LOG(NOTICE, "redis: %s", msg);
+}
+
+static void
+metrics_extra(void *ctx, struct http_resp *r)
+{
+	const struct control *c = ctx;
+	struct redis_link_stats st;
+
+	http_resp_printf(r, "# HELP rtcedge_sse_clients open Server-Sent Events streams\n"
+			    "# TYPE rtcedge_sse_clients gauge\nrtcedge_sse_clients %u\n",
+			c->restd ? httpd_streams(c->restd) : 0);
+	if (c->redis == NULL)
+		return;
+	redis_link_stats_get(c->redis, &st);
+#define _(name, help)                                                                              \
+	http_resp_printf(r, "# HELP rtcedge_redis_" #name "_total " help "\n"                      \
+			    "# TYPE rtcedge_redis_" #name "_total counter\n"                        \
+			    "rtcedge_redis_" #name "_total %" PRIu64 "\n",                           \
+			st.name);
+#include "redis_link_stats.inc"
+#undef _
+	http_resp_printf(r, "# HELP rtcedge_redis_buffered events held for Redis\n"
+			    "# TYPE rtcedge_redis_buffered gauge\nrtcedge_redis_buffered %" PRIu64 "\n"
+			    "# HELP rtcedge_redis_ready 1 when the Redis link is up\n"
+			    "# TYPE rtcedge_redis_ready gauge\nrtcedge_redis_ready %" PRIu64 "\n",
+			st.buffered, st.ready);
+}
+
 int
 control_init(struct control **out, const struct rtc_config *cfg, uint16_t n_workers, char *err,
 		size_t errlen, int *is_config)
@@ -112,6 +287,15 @@ control_init(struct control **out, const struct rtc_config *cfg, uint16_t n_work
 	}
 	c->cfg = cfg;
 	c->epfd = -1;
+	c->redis_fd = -1;
+	snprintf(c->node_name, sizeof(c->node_name), "rtcedge-%u", cfg->node_id);
+	c->bus = event_bus_create(c->node_name);
+	c->feed = sse_feed_create(SSE_BACKLOG);
+	if (c->bus == NULL || c->feed == NULL ||
+			event_bus_sink_add(c->bus, &sse_feed_sink_ops, c->feed) != 0) {
+		snprintf(err, errlen, "out of memory (event bus)");
+		goto fail;
+	}
 	if (cfg->cluster_secret[0] != '\0') {
 		sec = cfg->cluster_secret;
 		seclen = strlen(cfg->cluster_secret);
@@ -159,6 +343,8 @@ control_init(struct control **out, const struct rtc_config *cfg, uint16_t n_work
 	sc.key = &c->key;
 	sc.last_rx = last_rx;
 	sc.last_rx_ctx = c;
+	sc.note = session_note;
+	sc.note_ctx = c;
 	if (sessmgr_init(&c->sm, &sc, err, errlen) != 0)
 		goto fail;
 	*out = c;
@@ -229,6 +415,8 @@ listen_one(struct control *c, const char *name, const char *spec, httpd_handler_
 	p.done = done;
 	p.ctx = c;
 	p.now_us = control_now_us;
+	if (h == rest_handler)
+		p.stream_read = events_read;
 	*out = httpd_start(&p, why, sizeof(why));
 	if (*out == NULL) {
 		snprintf(err, errlen, "%s.listen: %s", name, why);
@@ -315,6 +503,11 @@ control_listen(struct control *c, struct dp *dp, const struct port_state *ps, ch
 	rest_init(&c->rest, &c->sm, &c->whip, c->cfg, &c->node);
 	c->rest.sess_stats = sess_stats;
 	c->rest.sess_stats_ctx = c;
+	c->rest.bus = c->bus;
+	c->rest.events_last_id = events_last_id;
+	c->rest.command = rest_command;
+	c->rest.metrics_extra = metrics_extra;
+	c->rest.ctx = c;
 	c->epfd = epoll_create1(EPOLL_CLOEXEC);
 	if (c->epfd < 0) {
 		snprintf(err, errlen, "epoll_create1: %s", strerror(errno));
@@ -325,6 +518,29 @@ control_listen(struct control *c, struct dp *dp, const struct port_state *ps, ch
 			listen_one(c, "rest", c->cfg->rest_listen, rest_handler, NULL, &c->restd, err,
 					errlen) != 0)
 		return -1;
+	if (c->cfg->redis_enabled) {
+		struct redis_link_params rp = {.node = c->node_name,
+				.bus = c->bus,
+				.on_command = redis_command,
+				.on_watch = redis_watch,
+				.on_log = redis_log,
+				.arg = c};
+		char why[REDIS_LINK_ERR_MAX];
+		c->redis = redis_link_create(c->cfg, &rp, why, sizeof(why));
+		if (c->redis == NULL) {
+			snprintf(err, errlen, "redis: %s", why);
+			return -1;
+		}
+		if (event_bus_sink_add(c->bus, &redis_link_sink_ops, c->redis) != 0) {
+			snprintf(err, errlen, "redis: cannot add the event sink");
+			return -1;
+		}
+	}
+	{
+		struct event ev;
+		if (event_init_node(&ev, "started", RTCEDGE_VERSION) == 0)
+			event_bus_publish(c->bus, &ev, wall_ms());
+	}
 	RTC_LOG(INFO, "DTLS certificate %s", dtls_cert_fingerprint(c->cert));
 	return 0;
 }
@@ -409,8 +625,8 @@ min_timeout(int a, int b)
 void
 control_run(struct control *c, volatile sig_atomic_t *stop)
 {
-	struct epoll_event evs[4];
-	int was_up = -1;
+	struct epoll_event evs[8];
+	int was_up = -1, n_ev;
 
 	c->last_print_us = c->start_us;
 	while (!*stop) {
@@ -421,7 +637,17 @@ control_run(struct control *c, volatile sig_atomic_t *stop)
 			timeout = min_timeout(timeout, httpd_timeout_ms(c->http));
 		if (c->restd != NULL)
 			timeout = min_timeout(timeout, httpd_timeout_ms(c->restd));
-		epoll_wait(c->epfd, evs, RTE_DIM(evs), timeout);
+		if (c->redis != NULL)
+			timeout = min_timeout(timeout, redis_link_poll(c->redis, now_ms()));
+		n_ev = epoll_wait(c->epfd, evs, RTE_DIM(evs), timeout);
+		for (int i = 0; i < n_ev; i++)
+			if (evs[i].data.ptr == &c->redis_tag && c->redis != NULL)
+				redis_link_handle(c->redis,
+						((evs[i].events & EPOLLIN) ? POLLIN : 0u) |
+								((evs[i].events & EPOLLOUT) ? POLLOUT : 0u) |
+								((evs[i].events & EPOLLERR) ? POLLERR : 0u) |
+								((evs[i].events & EPOLLHUP) ? POLLHUP : 0u),
+						now_ms());
 		now = control_now_us();
 		pump_events(c, now); /* first: a request sees the workers' latest news */
 		if (c->http != NULL)
@@ -431,6 +657,13 @@ control_run(struct control *c, volatile sig_atomic_t *stop)
 		now = control_now_us();
 		sessmgr_handle_timeout(&c->sm, now);
 		flush_commands(c);
+		if (c->restd != NULL && (sse_feed_last_id(c->feed) != c->feed_woken ||
+						now >= c->next_keepalive_us)) {
+			httpd_wake_streams(c->restd);
+			c->feed_woken = sse_feed_last_id(c->feed);
+			if (now >= c->next_keepalive_us)
+				c->next_keepalive_us = now + HTTPD_STREAM_KEEPALIVE_US;
+		}
 		if (now >= c->next_link_us) {
 			int up;
 			port_link_string(c->ps, c->node.link, sizeof(c->node.link), &up);
@@ -465,6 +698,10 @@ control_fini(struct control *c)
 		return;
 	httpd_stop(c->http);
 	httpd_stop(c->restd);
+	if (c->redis != NULL)
+		redis_link_destroy(c->redis); /* before the epoll set goes */
+	event_bus_destroy(c->bus);
+	sse_feed_destroy(c->feed);
 	if (c->epfd >= 0)
 		close(c->epfd);
 	whip_fini(&c->whip);

@@ -39,6 +39,7 @@ struct http_req {
 	const char *origin;
 	const char *acr_method;  /* Access-Control-Request-Method (CORS preflight) */
 	const char *acr_headers; /* Access-Control-Request-Headers */
+	const char *last_event_id; /* Last-Event-ID (SSE resume) */
 	const uint8_t *body;
 	size_t body_len;
 	uint8_t body_too_big; /* the body was longer than the listener's limit (413) */
@@ -63,6 +64,10 @@ struct http_resp {
 	size_t body_len;
 	size_t body_cap;
 	uint8_t body_oom;
+	/* The body is an endless stream (Server-Sent Events) the server glue pulls with its
+	 * stream reader from @stream_cursor on; @body is not sent. */
+	uint8_t stream;
+	uint64_t stream_cursor;
 };
 
 void http_resp_init(struct http_resp *r);

@@ -13,11 +13,88 @@
 #include "httpd.h"
 #include "log.h"
 
+struct httpd_stream;
+
 struct httpd {
 	struct MHD_Daemon *d;
 	struct httpd_params p;
 	char name[16];
+	unsigned n_streams;
+	struct httpd_stream *sleeping; /* suspended streams, waiting for data */
 };
+
+/* One streaming response (SSE): where its client is, and whether it sleeps. */
+struct httpd_stream {
+	struct httpd *h;
+	struct MHD_Connection *c;
+	uint64_t cursor;
+	uint64_t last_us; /* last bytes sent */
+	int asleep;
+	struct httpd_stream *next;
+};
+
+static const char keepalive[] = ": keepalive\n\n";
+
+static ssize_t
+httpd_stream_read(void *cls, uint64_t pos, char *buf, size_t max)
+{
+	struct httpd_stream *st = cls;
+	struct httpd *h = st->h;
+	uint64_t now = h->p.now_us();
+	size_t n;
+
+	(void)pos;
+	n = h->p.stream_read(h->p.ctx, &st->cursor, buf, max);
+	if (n == 0 && now - st->last_us >= HTTPD_STREAM_KEEPALIVE_US && max >= sizeof(keepalive)) {
+		memcpy(buf, keepalive, sizeof(keepalive) - 1);
+		n = sizeof(keepalive) - 1;
+	}
+	if (n > 0) {
+		st->last_us = now;
+		return (ssize_t)n;
+	}
+	/* nothing to send: sleep until httpd_wake_streams() (no busy polling) */
+	MHD_suspend_connection(st->c);
+	st->asleep = 1;
+	st->next = h->sleeping;
+	h->sleeping = st;
+	return 0;
+}
+
+static void
+httpd_stream_free(void *cls)
+{
+	struct httpd_stream *st = cls;
+	struct httpd_stream **pp = &st->h->sleeping;
+
+	while (*pp != NULL && *pp != st)
+		pp = &(*pp)->next;
+	if (*pp == st)
+		*pp = st->next;
+	st->h->n_streams--;
+	free(st);
+}
+
+void
+httpd_wake_streams(struct httpd *h)
+{
+	struct httpd_stream *st = h->sleeping;
+
+	h->sleeping = NULL;
+	while (st != NULL) {
+		struct httpd_stream *next = st->next;
+		st->asleep = 0;
+		st->next = NULL;
+		MHD_resume_connection(st->c);
+		st = next;
+	}
+}
+
+unsigned
+httpd_streams(const struct httpd *h)
+{
+	return h->n_streams;
+}
 
 /* Per request: the body so far and the clock at its first byte. */
 struct httpd_req {
@@ -102,6 +179,7 @@ httpd_respond(struct httpd *h, struct MHD_Connection *c, struct httpd_req *hr, c
 			"Access-Control-Request-Method");
 	q.acr_headers = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
 			"Access-Control-Request-Headers");
+	q.last_event_id = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Last-Event-ID");
 	q.body = hr->body;
 	q.body_len = hr->len;
 	q.body_too_big = hr->too_big;
@@ -131,8 +209,26 @@ httpd_respond(struct httpd *h, struct MHD_Connection *c, struct httpd_req *hr, c
 		http_resp_init(&r);
 		http_resp_error(&r, 500, "response too large for its buffers");
 	}
-	resp = MHD_create_response_from_buffer(r.body_len, r.body ? r.body : (char *)"",
-			MHD_RESPMEM_MUST_COPY);
+	if (r.stream && h->p.stream_read != NULL && r.status == 200) {
+		struct httpd_stream *st = calloc(1, sizeof(*st));
+		if (st == NULL) {
+			http_resp_free(&r);
+			return MHD_NO;
+		}
+		st->h = h;
+		st->c = c;
+		st->cursor = r.stream_cursor;
+		st->last_us = h->p.now_us();
+		resp = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 16384, httpd_stream_read, st,
+				httpd_stream_free);
+		if (resp == NULL)
+			free(st);
+		else
+			h->n_streams++;
+	} else {
+		resp = MHD_create_response_from_buffer(r.body_len, r.body ? r.body : (char *)"",
+				MHD_RESPMEM_MUST_COPY);
+	}
 	if (resp == NULL) {
 		http_resp_free(&r);
 		return MHD_NO;
@@ -208,6 +304,8 @@ httpd_start(const struct httpd_params *p, char *err, size_t errlen)
 	snprintf(h->name, sizeof(h->name), "%s", p->name);
 	if (p->addr->sa_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
+	if (p->stream_read != NULL)
+		flags |= MHD_ALLOW_SUSPEND_RESUME;
 	h->d = MHD_start_daemon(flags, 0, NULL, NULL, httpd_access, h, MHD_OPTION_EXTERNAL_LOGGER,
 			httpd_log, h, MHD_OPTION_SOCK_ADDR, p->addr, MHD_OPTION_CONNECTION_LIMIT,
 			p->max_connections, MHD_OPTION_CONNECTION_TIMEOUT, p->timeout_s,
@@ -237,6 +335,7 @@ httpd_stop(struct httpd *h)
 {
 	if (h == NULL)
 		return;
+	httpd_wake_streams(h); /* MHD must not be stopped with suspended connections */
 	MHD_stop_daemon(h->d);
 	free(h);
 }

@@ -40,7 +40,17 @@ struct httpd_params {
 	httpd_done_fn done; /* may be NULL */
 	void *ctx;
 	uint64_t (*now_us)(void); /* the monotonic clock handlers see */
+	/*
+	 * For responses with http_resp.stream set: copy what follows *@cursor into
+	 * @buf (whole messages, at most @max bytes), move the cursor; 0 when
+	 * nothing is new (the connection then sleeps until httpd_wake_streams()).
+	 * NULL: this listener has no streams.
+	 */
+	size_t (*stream_read)(void *ctx, uint64_t *cursor, char *buf, size_t max);
 };
+
+/* How often an idle stream gets an SSE comment so that proxies keep it open. */
+#define HTTPD_STREAM_KEEPALIVE_US 15000000
 
 /* Listen; NULL with @err on failure (address in use, permissions). */
 struct httpd *httpd_start(const struct httpd_params *p, char *err, size_t errlen);
@@ -50,6 +60,10 @@ int httpd_fd(const struct httpd *h);
 int httpd_timeout_ms(struct httpd *h);
 /* Do whatever work is ready; never blocks. */
 void httpd_run(struct httpd *h);
+/* New data for the streams: wake the sleeping ones (and send keep-alives when due). */
+void httpd_wake_streams(struct httpd *h);
+/* Streams open now. */
+unsigned httpd_streams(const struct httpd *h);
 /* The port actually bound (useful with port 0 in tests). */
 uint16_t httpd_port(const struct httpd *h);
 

@@ -397,6 +397,75 @@ get_metrics(struct rest *rs, struct http_resp *r)
 			wc->rate_limited);
 	metrics_hist_write(&rs->setup, "rtcedge_session_setup_seconds",
 			"WHIP/WHEP POST to 201 answer, seconds", r);
+	if (rs->bus != NULL) {
+		struct event_bus_stats bs;
+		event_bus_stats_get(rs->bus, &bs);
+		http_resp_printf(r, "# HELP rtcedge_events_published_total events published on the "
+				    "bus (SSE, Redis)\n# TYPE rtcedge_events_published_total counter\n"
+				    "rtcedge_events_published_total %" PRIu64 "\n",
+				bs.published);
+	}
+	if (rs->metrics_extra != NULL)
+		rs->metrics_extra(rs->ctx, r);
+}
+
+static void
+get_events(struct rest *rs, const struct http_req *q, struct http_resp *r)
+{
+	const char *from = q->last_event_id;
+	char qv[24];
+	char *end;
+	unsigned long long id;
+
+	if (from == NULL && q->query != NULL && query_param(q->query, "last_event_id", qv,
+							     sizeof(qv)) == 0)
+		from = qv;
+	if (from != NULL) {
+		id = strtoull(from, &end, 10);
+		if (*from == '\0' || *end != '\0') {
+			json_error(r, 400, "Last-Event-ID must be an event id (a decimal number)");
+			return;
+		}
+		r->stream_cursor = id;
+	} else {
+		r->stream_cursor = rs->events_last_id ? rs->events_last_id(rs->ctx) : 0;
+	}
+	r->status = 200;
+	r->stream = 1;
+	http_resp_header(r, "Content-Type", "text/event-stream");
+	http_resp_header(r, "Cache-Control", "no-cache");
+	http_resp_header(r, "X-Accel-Buffering", "no"); /* nginx: do not buffer the stream */
+}
+
+static void
+post_command(struct rest *rs, const struct http_req *q, struct http_resp *r)
+{
+	struct command cmd;
+	char err[256], session[COMMAND_ID_MAX];
+	int rc;
+
+	if (!http_media_type_is(q->content_type, "application/json")) {
+		json_error(r, 415, "Content-Type must be application/json");
+		return;
+	}
+	if (q->body_too_big) {
+		json_error(r, 413, "body larger than http.max_body");
+		return;
+	}
+	if (command_parse_json((const char *)q->body, q->body_len, &cmd, err, sizeof(err),
+			    session) != 0) {
+		json_error(r, 400, err);
+		return;
+	}
+	rc = rs->command ? rs->command(rs->ctx, &cmd, err, sizeof(err)) : 501;
+	if (rc != 0) {
+		if (rs->command == NULL)
+			snprintf(err, sizeof(err), "commands are not available");
+		json_error(r, rc, err);
+		return;
+	}
+	json_reply(r, 202, json_pack("{s:s, s:s}", "accepted", command_type_name(cmd.type),
+					   "session", cmd.session));
 }
 
 static int
@@ -495,6 +564,21 @@ rest_handle(struct rest *rs, const struct http_req *q, struct http_resp *r)
 		if (q->method != HTTP_GET)
 			goto not_allowed_get;
 		get_config(rs, r);
+		return;
+	}
+	if (n == 2 && strcmp(seg[1], "events") == 0) {
+		if (q->method != HTTP_GET)
+			goto not_allowed_get;
+		get_events(rs, q, r);
+		return;
+	}
+	if (n == 2 && strcmp(seg[1], "commands") == 0) {
+		if (q->method != HTTP_POST) {
+			json_error(r, 405, "allowed: POST");
+			http_resp_header(r, "Allow", "POST");
+			return;
+		}
+		post_command(rs, q, r);
 		return;
 	}
 	if (n == 2 && strcmp(seg[1], "drain") == 0) {

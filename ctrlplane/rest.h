@@ -13,6 +13,8 @@
  *   GET    /v1/stats
  *   POST   /v1/drain, DELETE /v1/drain
  *   GET    /v1/config              secrets redacted
+ *   GET    /v1/events              Server-Sent Events: session lifecycle, speech, transcripts
+ *   POST   /v1/commands            an orchestrator command as JSON (docs/events.md)
  *   GET    /metrics                Prometheus text format 0.0.4 (no token)
  *
  * Owns the JSON shapes, the admin token check (rest.token, Bearer,
@@ -24,7 +26,9 @@
 
 #include <stdint.h>
 
+#include "command.h"
 #include "config.h"
+#include "event_bus.h"
 #include "http.h"
 #include "ice.h"
 #include "metrics.h"
@@ -82,6 +86,17 @@ struct rest {
 	/* per-session worker counters; may be NULL */
 	void (*sess_stats)(void *ctx, const struct sess *s, struct rest_sess_stats *out);
 	void *sess_stats_ctx;
+	/* events: the newest event id (an SSE client without Last-Event-ID starts after it) */
+	const struct event_bus *bus;
+	uint64_t (*events_last_id)(void *ctx);
+	/*
+	 * Apply an orchestrator command: 0, or an HTTP status (404 no such session,
+	 * 501 not available yet, ...) with a one-line reason in @err.
+	 */
+	int (*command)(void *ctx, const struct command *cmd, char *err, size_t errlen);
+	/* more lines for /metrics (the Redis link's counters, ...); may be NULL */
+	void (*metrics_extra)(void *ctx, struct http_resp *r);
+	void *ctx;
 };
 
 void rest_init(struct rest *rs, struct sessmgr *sm, struct whip *whip,

@@ -470,14 +470,23 @@ sessmgr_cancel(struct sessmgr *m, struct sess *s)
 }
 
 static void
+note(const struct sessmgr *m, int what, const struct sess *s, enum sess_close_reason reason)
+{
+	if (m->cfg.note != NULL)
+		m->cfg.note(m->cfg.note_ctx, what, s, reason);
+}
+
+static void
 set_state(struct sessmgr *m, struct sess *s, enum sess_state st, uint64_t now_us)
 {
 	m->by_state[s->state]--;
 	m->by_state[st]++;
 	s->state = (uint8_t)st;
 	s->state_us = now_us;
-	if (st == SESS_STATE_CONNECTED && s->connected_us == 0)
+	if (st == SESS_STATE_CONNECTED && s->connected_us == 0) {
 		s->connected_us = now_us;
+		note(m, SESS_NOTE_CONNECTED, s, SESS_CLOSE__COUNT);
+	}
 }
 
 static void
@@ -518,6 +527,7 @@ sessmgr_commit(struct sessmgr *m, struct sess *s, const char *remote_ufrag,
 	m->n_reserved--;
 	m->n_live++;
 	m->ctr.opened[s->role]++;
+	note(m, SESS_NOTE_CREATED, s, SESS_CLOSE__COUNT);
 	/* room was kept at reserve (cmd_can(m, 2)) */
 	c = cmd_push(m, s->worker, DPMSG_SESS_ADD, s);
 	if (c == NULL)
@@ -616,6 +626,7 @@ sessmgr_close(struct sessmgr *m, struct sess *s, enum sess_close_reason reason, 
 	cmd_push(m, s->worker, DPMSG_SESS_DEL, s);
 	m->ctr.closed[reason]++;
 	m->n_live--;
+	note(m, SESS_NOTE_CLOSED, s, reason);
 	release(m, s);
 }
 

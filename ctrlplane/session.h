@@ -35,7 +35,7 @@
 #include "ufrag.h"
 
 #define SESS_ID_LEN 32 /* hex: 8 for the table index, 24 random */
-#define SESS_STREAM_MAX 128
+#define SESS_STREAM_MAX 64 /* with the NUL: what an event carries (EVENT_ID_MAX) */
 #define SESS_ETAG_MAX 24
 #define SESS_PWD_LEN 32
 #define SESSMGR_VIEWER_SLACK 16
@@ -58,6 +58,7 @@ enum sess_state {
 #define SESS_CLOSE_REASONS(_)                                                                      \
 	_(deleted, "DELETE by the client")                                                         \
 	_(admin, "DELETE on the REST port")                                                        \
+	_(command, "an orchestrator's end command (Redis or POST /v1/commands)")                   \
 	_(setup_timeout, "ICE did not connect within session.setup_timeout_s")                     \
 	_(idle_timeout, "nothing received for session.idle_timeout_s")                             \
 	_(consent_expired, "ICE consent expired (RFC 7675)")                                       \
@@ -167,6 +168,20 @@ struct sessmgr_config {
 	/* When the worker last received anything for (worker, slot), in now_us; 0 = never. */
 	uint64_t (*last_rx)(void *ctx, uint16_t worker, uint32_t slot);
 	void *last_rx_ctx;
+	/*
+	 * Optional: a session became visible (SESS_NOTE_CREATED), connected for the
+	 * first time (SESS_NOTE_CONNECTED) or ended (SESS_NOTE_CLOSED, with @reason).
+	 * Called before the session's memory is reused; it must not call back into
+	 * the manager.
+	 */
+	void (*note)(void *ctx, int what, const struct sess *s, enum sess_close_reason reason);
+	void *note_ctx;
+};
+
+enum sess_note {
+	SESS_NOTE_CREATED = 1,
+	SESS_NOTE_CONNECTED,
+	SESS_NOTE_CLOSED,
 };
 
 struct sessmgr_counters {
