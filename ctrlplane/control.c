@@ -32,6 +32,7 @@
 #include "rtcedge_version.h"
 #include "session.h"
 #include "sse.h"
+#include "srtp.h"
 #include "whip.h"
 
 #define TICK_MS 10             /* longest wait for HTTP before the loop's other work */
@@ -70,6 +71,12 @@ struct control {
 	struct redis_link *redis;
 	int redis_fd;
 	char redis_tag; /* its address marks the Redis fd in the epoll set */
+	/* DTLS of the sessions (the handshakes run here, RFC 5764), by session index */
+	struct dtls_conn **dtls;
+	const struct srtp_backend *srtp_be;
+	struct {
+		uint64_t up, down, down_full, no_mbuf, stale, connected, failed, closed;
+	} dctr;
 };
 
 static uint64_t
@@ -138,6 +145,10 @@ session_note(void *ctx, int what, const struct sess *s, enum sess_close_reason r
 			    : what == SESS_NOTE_CONNECTED ? EVENT_SESSION_CONNECTED
 							  : EVENT_SESSION_CLOSED;
 
+	if (what == SESS_NOTE_CLOSED && c->dtls != NULL && c->dtls[s->idx] != NULL) {
+		dtls_conn_free(c->dtls[s->idx]);
+		c->dtls[s->idx] = NULL;
+	}
 	if (c->bus == NULL)
 		return;
 	if (event_init_session(&ev, t, s->id, s->stream,
@@ -249,6 +260,19 @@ metrics_extra(void *ctx, struct http_resp *r)
 	const struct control *c = ctx;
 	struct redis_link_stats st;
 
+	http_resp_printf(r, "# HELP rtcedge_dtls_total DTLS on the control lcore: datagrams up/down, "
+			    "handshakes by outcome, datagrams lost (down ring full, no mbuf, stale)\n"
+			    "# TYPE rtcedge_dtls_total counter\n"
+			    "rtcedge_dtls_total{what=\"datagrams_up\"} %" PRIu64 "\n"
+			    "rtcedge_dtls_total{what=\"datagrams_down\"} %" PRIu64 "\n"
+			    "rtcedge_dtls_total{what=\"connected\"} %" PRIu64 "\n"
+			    "rtcedge_dtls_total{what=\"failed\"} %" PRIu64 "\n"
+			    "rtcedge_dtls_total{what=\"closed\"} %" PRIu64 "\n"
+			    "rtcedge_dtls_total{what=\"down_full\"} %" PRIu64 "\n"
+			    "rtcedge_dtls_total{what=\"no_mbuf\"} %" PRIu64 "\n"
+			    "rtcedge_dtls_total{what=\"stale\"} %" PRIu64 "\n",
+			c->dctr.up, c->dctr.down, c->dctr.connected, c->dctr.failed, c->dctr.closed,
+			c->dctr.down_full, c->dctr.no_mbuf, c->dctr.stale);
 	http_resp_printf(r, "# HELP rtcedge_sse_clients open Server-Sent Events streams\n"
 			    "# TYPE rtcedge_sse_clients gauge\nrtcedge_sse_clients %u\n",
 			c->restd ? httpd_streams(c->restd) : 0);
@@ -347,6 +371,15 @@ control_init(struct control **out, const struct rtc_config *cfg, uint16_t n_work
 	sc.note_ctx = c;
 	if (sessmgr_init(&c->sm, &sc, err, errlen) != 0)
 		goto fail;
+	c->dtls = calloc(cfg->session_max, sizeof(*c->dtls));
+	if (c->dtls == NULL) {
+		snprintf(err, errlen, "out of memory (DTLS table)");
+		goto fail;
+	}
+	c->srtp_be = srtp_backend_select("ipsec-mb", why, sizeof(why));
+	if (c->srtp_be == NULL)
+		c->srtp_be = srtp_backend_select("libsrtp", why, sizeof(why));
+	RTC_LOG(INFO, "srtp: %s", why);
 	*out = c;
 	return 0;
 fail:
@@ -361,6 +394,164 @@ control_worker_params(const struct control *c, struct worker_sess_params *sp)
 	sp->node = (uint16_t)c->cfg->node_id;
 	sp->nkeys = 1;
 	sp->keys = &c->key;
+	sp->srtp_be = c->srtp_be;
+}
+
+/* ---- DTLS of the sessions ---- */
+
+static void
+dtls_send(struct control *c, const struct sess *s, const uint8_t *buf, size_t len)
+{
+	struct worker *w = &c->dp->workers[s->worker];
+	struct rte_mempool *pool = c->ps->pool[rte_lcore_to_socket_id(w->lcore)];
+	struct rte_mbuf *m = pool ? rte_pktmbuf_alloc(pool) : NULL;
+	struct dpmsg_dgram *d;
+	char *p;
+
+	if (m == NULL) {
+		c->dctr.no_mbuf++;
+		return;
+	}
+	p = rte_pktmbuf_append(m, (uint16_t)len);
+	if (p == NULL || rte_pktmbuf_headroom(m) < sizeof(*d) + 80) {
+		rte_pktmbuf_free(m);
+		c->dctr.no_mbuf++;
+		return;
+	}
+	memcpy(p, buf, len);
+	d = rte_pktmbuf_mtod_offset(m, struct dpmsg_dgram *, -(int)sizeof(*d));
+	d->version = DPMSG_VERSION;
+	d->worker = s->worker;
+	d->slot = s->slot;
+	d->gen = s->gen;
+	d->sess_id = s->idx;
+	if (rte_ring_enqueue(w->dtls_down, m) != 0) {
+		rte_pktmbuf_free(m);
+		c->dctr.down_full++;
+		return;
+	}
+	c->dctr.down++;
+}
+
+/* The session's DTLS association, made on first use (as server or client by a=setup). */
+static struct dtls_conn *
+dtls_get(struct control *c, struct sess *s, uint64_t now_us)
+{
+	struct dtls_conn *d = c->dtls[s->idx];
+	enum dtls_role role = s->dtls_setup == SDP_SETUP_ACTIVE ? DTLS_ROLE_CLIENT : DTLS_ROLE_SERVER;
+
+	if (d != NULL)
+		return d;
+	if (dtls_conn_new(&d, NULL, c->cert, role, s->remote_fp) != 0) {
+		c->dctr.failed++;
+		sessmgr_close(&c->sm, s, SESS_CLOSE_dtls_failed, now_us);
+		return NULL;
+	}
+	c->dtls[s->idx] = d;
+	dtls_conn_start(d, now_us);
+	s->dtls_state = DTLS_STATE_HANDSHAKE;
+	return d;
+}
+
+/* What the association wants sent, and what it decided. The session may end here. */
+static void
+dtls_flush(struct control *c, struct sess *s, struct dtls_conn *d, uint64_t now_us)
+{
+	uint8_t buf[DTLS_DGRAM_MAX];
+	struct dtls_event ev;
+	int n;
+
+	while ((n = dtls_conn_poll_transmit(d, buf, sizeof(buf))) > 0)
+		dtls_send(c, s, buf, (size_t)n);
+	while (dtls_conn_poll_event(d, &ev)) {
+		switch (ev.type) {
+		case DTLS_EV_CONNECTED:
+			c->dctr.connected++;
+			s->dtls_state = DTLS_STATE_CONNECTED;
+			if (sessmgr_set_srtp(&c->sm, s, &ev.keys) != 0) {
+				OPENSSL_cleanse(&ev.keys, sizeof(ev.keys));
+				sessmgr_close(&c->sm, s, SESS_CLOSE_dataplane, now_us);
+				return;
+			}
+			OPENSSL_cleanse(&ev.keys, sizeof(ev.keys));
+			break;
+		case DTLS_EV_FAILED:
+			c->dctr.failed++;
+			RTC_LOG(INFO, "session %s: DTLS failed: %s", s->id,
+					dtls_fail_reason_str(ev.reason));
+			sessmgr_close(&c->sm, s, SESS_CLOSE_dtls_failed, now_us);
+			return; /* d is freed */
+		case DTLS_EV_CLOSED:
+			c->dctr.closed++;
+			sessmgr_close(&c->sm, s, SESS_CLOSE_dtls_closed, now_us);
+			return;
+		default:
+			break;
+		}
+	}
+}
+
+/* DTLS datagrams the workers passed up. */
+static void
+dtls_pump(struct control *c, uint64_t now_us)
+{
+	struct rte_mbuf *ms[32];
+
+	for (uint16_t i = 0; i < c->dp->n_workers; i++) {
+		unsigned n = rte_ring_dequeue_burst(c->dp->workers[i].dtls_up, (void **)ms, RTE_DIM(ms),
+				NULL);
+		for (unsigned k = 0; k < n; k++) {
+			const struct dpmsg_dgram *dg =
+					rte_pktmbuf_mtod_offset(ms[k], const struct dpmsg_dgram *,
+							-(int)sizeof(*dg));
+			struct sess *s = sessmgr_at(&c->sm, dg->sess_id);
+			struct dtls_conn *d;
+			c->dctr.up++;
+			if (s == NULL || s->worker != dg->worker || s->slot != dg->slot ||
+					(s->gen != dg->gen && !(s->restarting && s->pending_gen == dg->gen))) {
+				c->dctr.stale++;
+				rte_pktmbuf_free(ms[k]);
+				continue;
+			}
+			d = dtls_get(c, s, now_us);
+			if (d != NULL) {
+				dtls_conn_handle_packet(d, now_us, rte_pktmbuf_mtod(ms[k], const uint8_t *),
+						rte_pktmbuf_data_len(ms[k]));
+				dtls_flush(c, s, d, now_us);
+			}
+			rte_pktmbuf_free(ms[k]);
+		}
+	}
+}
+
+/* Retransmissions and handshake timeouts. */
+static void
+dtls_timers(struct control *c, uint64_t now_us)
+{
+	for (uint32_t i = 0; i < c->sm.cfg.max; i++) {
+		struct dtls_conn *d = c->dtls[i];
+		struct sess *s;
+		if (d == NULL || dtls_conn_poll_timeout(d) > now_us)
+			continue;
+		s = sessmgr_at(&c->sm, i);
+		if (s == NULL)
+			continue;
+		dtls_conn_handle_timeout(d, now_us);
+		dtls_flush(c, s, d, now_us);
+	}
+}
+
+/* A pair is selected: as DTLS client (the offer was a=setup:passive) we start now. */
+static void
+dtls_on_selected(struct control *c, struct sess *s, uint64_t now_us)
+{
+	struct dtls_conn *d;
+
+	if (s->dtls_setup != SDP_SETUP_ACTIVE || c->dtls[s->idx] != NULL)
+		return;
+	d = dtls_get(c, s, now_us);
+	if (d != NULL)
+		dtls_flush(c, s, d, now_us);
 }
 
 static void
@@ -573,8 +764,14 @@ pump_events(struct control *c, uint64_t now_us)
 		do {
 			n = rte_ring_dequeue_burst_elem(c->dp->workers[i].ev_ring, ev, sizeof(ev[0]),
 					RTE_DIM(ev), NULL);
-			for (unsigned k = 0; k < n; k++)
+			for (unsigned k = 0; k < n; k++) {
+				struct sess *s;
 				sessmgr_handle_event(&c->sm, &ev[k], now_us);
+				if (ev[k].type == DPMSG_EV_ICE_SELECTED &&
+						(s = sessmgr_at(&c->sm, ev[k].sess_id)) != NULL &&
+						s->slot == ev[k].slot && s->worker == ev[k].worker)
+					dtls_on_selected(c, s, now_us);
+			}
 		} while (n == RTE_DIM(ev));
 	}
 }
@@ -650,12 +847,14 @@ control_run(struct control *c, volatile sig_atomic_t *stop)
 						now_ms());
 		now = control_now_us();
 		pump_events(c, now); /* first: a request sees the workers' latest news */
+		dtls_pump(c, now);
 		if (c->http != NULL)
 			httpd_run(c->http);
 		if (c->restd != NULL)
 			httpd_run(c->restd);
 		now = control_now_us();
 		sessmgr_handle_timeout(&c->sm, now);
+		dtls_timers(c, now);
 		flush_commands(c);
 		if (c->restd != NULL && (sse_feed_last_id(c->feed) != c->feed_woken ||
 						now >= c->next_keepalive_us)) {
@@ -705,6 +904,10 @@ control_fini(struct control *c)
 	if (c->epfd >= 0)
 		close(c->epfd);
 	whip_fini(&c->whip);
+	if (c->dtls != NULL)
+		for (uint32_t i = 0; i < c->sm.cfg.max; i++)
+			dtls_conn_free(c->dtls[i]);
+	free(c->dtls);
 	sessmgr_fini(&c->sm);
 	auth_clear(&c->auth);
 	if (c->cert != NULL)

@@ -93,11 +93,22 @@ sess_json(struct rest *rs, const struct sess *s, int detail, uint64_t now_us)
 						      "remote", addr_json(&s->pair_remote))
 					    : json_null());
 	json_object_set_new(o, "ice", ice);
-	/* DTLS and SRTP run once the media path lands; until then only the negotiated roles */
-	json_object_set_new(o, "dtls",
-			json_pack("{s:s, s:s, s:n}", "setup",
-					s->dtls_setup == SDP_SETUP_ACTIVE ? "active" : "passive",
-					"remote_fingerprint_alg", s->remote_fp_alg, "srtp_profile"));
+	{
+		static const char *const dtls_states[] = {"new", "handshake", "connected", "failed",
+				"closed"};
+		json_object_set_new(o, "dtls",
+				json_pack("{s:s, s:s, s:s, s:o, s:b}", "setup",
+						s->dtls_setup == SDP_SETUP_ACTIVE ? "active" : "passive",
+						"state",
+						s->dtls_state < 5 ? dtls_states[s->dtls_state] : "?",
+						"remote_fingerprint_alg", s->remote_fp_alg,
+						"srtp_profile",
+						s->srtp_profile ? json_string(dtls_srtp_profile_name(
+									  (enum dtls_srtp_profile)
+											  s->srtp_profile))
+								: json_null(),
+						"srtp_ready", s->srtp_ready));
+	}
 	tracks = json_array();
 	for (unsigned i = 0; i < s->n_tracks; i++) {
 		const struct sess_track *t = &s->tracks[i];

@@ -618,6 +618,24 @@ sessmgr_restart(struct sessmgr *m, struct sess *s, const char *remote_ufrag, uin
 	return 0;
 }
 
+int
+sessmgr_set_srtp(struct sessmgr *m, struct sess *s, const struct dtls_srtp_keys *k)
+{
+	struct dpmsg_cmd *c;
+
+	if (!cmd_can(m, 1) || (c = cmd_push(m, s->worker, DPMSG_SESS_SRTP, s)) == NULL)
+		return -1;
+	c->srtp.profile = (uint16_t)k->profile;
+	c->srtp.key_len = k->key_len;
+	c->srtp.salt_len = k->salt_len;
+	memcpy(c->srtp.local_key, k->local_key, sizeof(c->srtp.local_key));
+	memcpy(c->srtp.local_salt, k->local_salt, sizeof(c->srtp.local_salt));
+	memcpy(c->srtp.remote_key, k->remote_key, sizeof(c->srtp.remote_key));
+	memcpy(c->srtp.remote_salt, k->remote_salt, sizeof(c->srtp.remote_salt));
+	s->srtp_profile = (uint16_t)k->profile;
+	return 0;
+}
+
 void
 sessmgr_close(struct sessmgr *m, struct sess *s, enum sess_close_reason reason, uint64_t now_us)
 {
@@ -670,6 +688,12 @@ sessmgr_handle_event(struct sessmgr *m, const struct dpmsg_event *ev, uint64_t n
 		break;
 	case DPMSG_EV_ICE_FAILED:
 		sessmgr_close(m, s, SESS_CLOSE_consent_expired, now_us);
+		break;
+	case DPMSG_EV_SRTP:
+		if (ev->status < 0)
+			sessmgr_close(m, s, SESS_CLOSE_dataplane, now_us);
+		else
+			s->srtp_ready = 1;
 		break;
 	default:
 		m->ctr.stale_events++;

@@ -31,6 +31,7 @@
 #include <stdint.h>
 
 #include "dpmsg.h"
+#include "dtls.h"
 #include "sdp.h"
 #include "ufrag.h"
 
@@ -62,6 +63,8 @@ enum sess_state {
 	_(setup_timeout, "ICE did not connect within session.setup_timeout_s")                     \
 	_(idle_timeout, "nothing received for session.idle_timeout_s")                             \
 	_(consent_expired, "ICE consent expired (RFC 7675)")                                       \
+	_(dtls_failed, "the DTLS handshake failed (fingerprint, timeout, alert)")                  \
+	_(dtls_closed, "the peer closed DTLS (close_notify)")                                      \
 	_(replaced, "a new publisher took the stream (session.replace_publisher)")                 \
 	_(dataplane, "the worker refused the session")                                             \
 	_(shutdown, "the node stopped")
@@ -142,6 +145,10 @@ struct sess {
 	uint8_t n_tracks;
 	struct sess_track tracks[2];
 	char remote_fp_alg[16];
+	char remote_fp[DTLS_FP_SDP_MAX]; /* "sha-256 AB:CD:..." of the offer, for the DTLS check */
+	uint8_t dtls_state;              /* enum dtls_state */
+	uint16_t srtp_profile;           /* enum dtls_srtp_profile once keyed; 0 before */
+	uint8_t srtp_ready;              /* the worker installed the SRTP contexts */
 };
 
 struct sess_stream {
@@ -266,6 +273,9 @@ int sessmgr_add_candidate(struct sessmgr *m, struct sess *s, const struct sdp_ca
  * (then nothing changed).
  */
 int sessmgr_restart(struct sessmgr *m, struct sess *s, const char *remote_ufrag, uint64_t now_us);
+
+/* DTLS is done: the worker gets the SRTP keys (DPMSG_SESS_SRTP). 0, or -1 if the queue is full. */
+int sessmgr_set_srtp(struct sessmgr *m, struct sess *s, const struct dtls_srtp_keys *k);
 
 /* End a live session: DPMSG_SESS_DEL, slot and index freed, counted by @reason. */
 void sessmgr_close(struct sessmgr *m, struct sess *s, enum sess_close_reason reason, uint64_t now_us);

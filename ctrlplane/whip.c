@@ -340,6 +340,13 @@ session_summary(struct sess *s, const struct sdp_answer *a)
 	s->dtls_setup = a->setup;
 	snprintf(s->remote_fp_alg, sizeof(s->remote_fp_alg), "%s",
 			sdp_hash_name((enum sdp_hash)a->remote_fp.alg));
+	{
+		size_t n = (size_t)snprintf(s->remote_fp, sizeof(s->remote_fp), "%s ",
+				sdp_hash_name((enum sdp_hash)a->remote_fp.alg));
+		for (unsigned i = 0; i < a->remote_fp.len && n + 3 < sizeof(s->remote_fp); i++)
+			n += (size_t)snprintf(s->remote_fp + n, sizeof(s->remote_fp) - n, "%s%02X",
+					i ? ":" : "", a->remote_fp.bytes[i]);
+	}
 	for (unsigned i = 0; i < a->n_media && s->n_tracks < 2; i++) {
 		const struct sdp_answer_media *m = &a->media[i];
 		struct sess_track *t;

@@ -32,6 +32,7 @@ enum dpmsg_cmd_type {
 	DPMSG_SESS_CAND,    /* one trickled remote candidate */
 	DPMSG_SESS_RESTART, /* ICE restart: pending credentials under new_gen */
 	DPMSG_SESS_DEL,     /* remove; the slot is free afterwards */
+	DPMSG_SESS_SRTP,    /* DTLS done: SRTP master keys of both directions */
 };
 
 struct dpmsg_creds {
@@ -46,6 +47,17 @@ struct dpmsg_cand {
 	uint8_t type; /* enum ice_cand_type */
 };
 
+/* RFC 5764 §4.2 keying material split by direction (dtls.h: struct dtls_srtp_keys). */
+struct dpmsg_srtp {
+	uint16_t profile; /* enum srtp_profile (the RFC 5764 / RFC 7714 id) */
+	uint8_t key_len;
+	uint8_t salt_len;
+	uint8_t local_key[16]; /* protects what we send */
+	uint8_t local_salt[14];
+	uint8_t remote_key[16]; /* unprotects what we receive */
+	uint8_t remote_salt[14];
+};
+
 struct dpmsg_cmd {
 	uint16_t version; /* DPMSG_VERSION */
 	uint16_t type;    /* enum dpmsg_cmd_type */
@@ -56,6 +68,7 @@ struct dpmsg_cmd {
 	uint32_t local_priority;
 	struct dpmsg_creds creds; /* ADD, RESTART */
 	struct dpmsg_cand cand;   /* CAND */
+	struct dpmsg_srtp srtp;   /* SRTP */
 };
 
 enum dpmsg_ev_type {
@@ -65,6 +78,22 @@ enum dpmsg_ev_type {
 	DPMSG_EV_ICE_SELECTED,  /* a pair is selected (or changed): local, remote */
 	DPMSG_EV_ICE_RESTARTED, /* a pair was nominated under the new credentials */
 	DPMSG_EV_ICE_FAILED,    /* consent expired with no pair left */
+	DPMSG_EV_SRTP,          /* SRTP contexts installed (status < 0: refused) */
+};
+
+/*
+ * DTLS datagrams between a worker and the control lcore travel as mbufs on
+ * two more rings per worker (pointers to mbufs, the rte_ring convention for
+ * packets), each mbuf with this in its headroom, just before the data:
+ * up (worker -> control) the datagram as received; down (control -> worker)
+ * the datagram to send on the session's selected pair.
+ */
+struct dpmsg_dgram {
+	uint16_t version;
+	uint16_t worker;
+	uint32_t slot;
+	uint32_t gen;
+	uint32_t sess_id;
 };
 
 struct dpmsg_event {

@@ -74,4 +74,16 @@ enum pkt_verdict pkt_process(const struct pkt_ctx *c, uint8_t *buf, uint16_t *le
 uint16_t pkt_udp_reply(uint8_t *buf, uint16_t room, const struct pkt_media *m, const void *payload,
 		uint16_t plen);
 
+/* Bytes of Ethernet (@l2_len) + IP (@family) + UDP headers. */
+uint16_t pkt_udp_headers_len(uint8_t family, uint16_t l2_len);
+/*
+ * Headers for @plen payload bytes that already follow them, from our side of
+ * @f (laddr, lport) to the peer (raddr, rport), with the L2 header @l2
+ * (destination MAC, ours, VLAN tag if any, EtherType rewritten): @frame
+ * points pkt_udp_headers_len() bytes before the payload. Returns the frame
+ * length, or 0 if it would exceed 65535.
+ */
+uint16_t pkt_udp_build(uint8_t *frame, const uint8_t *l2, uint16_t l2_len, const struct pkt_flow *f,
+		uint16_t plen);
+
 #endif

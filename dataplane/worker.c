@@ -9,6 +9,7 @@
 #include <rte_malloc.h>
 #include <rte_ring.h>
 
+#include "dpmsg.h"
 #include "log.h"
 #include "pkt.h"
 #include "steer.h"
@@ -53,19 +54,40 @@ worker_setup(struct dp *dp, const unsigned *lcores, uint16_t n_rxq, uint16_t n_t
 		snprintf(name, sizeof(name), "rtc_ev_%u", i);
 		w->ev_ring = rte_ring_create_elem(name, sizeof(struct dpmsg_event), DPMSG_RING_SIZE,
 				sock, RING_F_SP_ENQ | RING_F_SC_DEQ);
-		if (w->cmd_ring == NULL || w->ev_ring == NULL)
+		snprintf(name, sizeof(name), "rtc_dtlsup_%u", i);
+		w->dtls_up = rte_ring_create(name, DPMSG_RING_SIZE, sock, RING_F_SP_ENQ | RING_F_SC_DEQ);
+		snprintf(name, sizeof(name), "rtc_dtlsdn_%u", i);
+		w->dtls_down = rte_ring_create(name, DPMSG_RING_SIZE, sock,
+				RING_F_SP_ENQ | RING_F_SC_DEQ);
+		if (w->cmd_ring == NULL || w->ev_ring == NULL || w->dtls_up == NULL ||
+				w->dtls_down == NULL)
 			goto err_ring;
+		if (sp->srtp_be != NULL && (w->srtp_eng = srtp_engine_create(sp->srtp_be)) == NULL) {
+			snprintf(err, errlen, "no memory for worker %u's SRTP engine", i);
+			worker_teardown(dp);
+			return -ENOMEM;
+		}
 		{
-			struct wsess *slots = rte_zmalloc_socket("rtc_wsess",
-					sizeof(struct wsess) * sp->slots, RTE_CACHE_LINE_SIZE, sock);
-			if (slots == NULL) {
+			uint32_t nflows = 1;
+			struct wsess *slots;
+			struct flowtab_entry *flows;
+			while (nflows < sp->slots * 2)
+				nflows <<= 1;
+			slots = rte_zmalloc_socket("rtc_wsess", sizeof(struct wsess) * sp->slots,
+					RTE_CACHE_LINE_SIZE, sock);
+			flows = rte_zmalloc_socket("rtc_flows", sizeof(struct flowtab_entry) * nflows,
+					RTE_CACHE_LINE_SIZE, sock);
+			if (slots == NULL || flows == NULL) {
+				rte_free(slots);
+				rte_free(flows);
 				snprintf(err, errlen, "no memory for %u sessions on worker %u (%zu bytes; "
 						      "lower session.max or give EAL more memory, -m)",
 						sp->slots, i, sizeof(struct wsess) * sp->slots);
 				worker_teardown(dp);
 				return -ENOMEM;
 			}
-			wsess_table_init(&w->sess, slots, sp->slots, i, sp->node, sp->keys, sp->nkeys);
+			wsess_table_init(&w->sess, slots, sp->slots, flows, nflows, i, sp->node,
+					sp->keys, sp->nkeys, sp->srtp_be, w->srtp_eng);
 		}
 	}
 	for (uint16_t i = 0; i < dp->n_workers; i++) {
@@ -97,10 +119,20 @@ worker_teardown(struct dp *dp)
 		rte_ring_free(w->txring);
 		rte_ring_free(w->cmd_ring);
 		rte_ring_free(w->ev_ring);
+		while (w->dtls_up && rte_ring_dequeue(w->dtls_up, (void **)&m) == 0)
+			rte_pktmbuf_free(m);
+		while (w->dtls_down && rte_ring_dequeue(w->dtls_down, (void **)&m) == 0)
+			rte_pktmbuf_free(m);
+		rte_ring_free(w->dtls_up);
+		rte_ring_free(w->dtls_down);
 		if (w->sess.s != NULL) {
-			memset(w->sess.s, 0, sizeof(struct wsess) * w->sess.cap); /* ICE passwords */
+			/* ICE passwords, SRTP keys */
+			memset(w->sess.s, 0, sizeof(struct wsess) * w->sess.cap);
 			rte_free(w->sess.s);
+			rte_free(w->sess.flows.e);
 		}
+		if (w->srtp_eng != NULL)
+			srtp_engine_free(w->sess.srtp_be, w->srtp_eng);
 		rte_pktmbuf_free_bulk(w->tx_buf, w->tx_n);
 	}
 	rte_free(dp->workers);
@@ -185,6 +217,50 @@ static int worker_handoff(const struct dp *dp, struct worker *w, struct rte_mbuf
 		unsigned owner);
 
 /*
+ * DTLS, RTP, RTCP of a session's selected pair (the flow table). DTLS goes
+ * to the control lcore; SRTP/SRTCP is unprotected here and counted (the
+ * forwarding path is the next step). 1 if @m was consumed.
+ */
+static inline int
+worker_media_flow(struct worker *w, struct rte_mbuf *m, const struct pkt_media *meta,
+		uint64_t now_us)
+{
+	uint8_t *pl = rte_pktmbuf_mtod_offset(m, uint8_t *, meta->payload_off);
+	uint16_t len = meta->payload_len;
+	struct wsess *s = NULL;
+
+	switch (wsess_media(&w->sess, now_us, &meta->flow, meta->cls, pl, &len, &w->stats, &s)) {
+	case WSESS_CONTROL: {
+		struct dpmsg_dgram *d;
+		/* the datagram alone, its session's name just before it */
+		rte_pktmbuf_adj(m, meta->payload_off);
+		rte_pktmbuf_trim(m, (uint16_t)(rte_pktmbuf_data_len(m) - meta->payload_len));
+		if (rte_pktmbuf_headroom(m) < sizeof(*d)) {
+			rtc_stats_inc(&w->stats, RTC_DROP_reply_no_room);
+			return 0;
+		}
+		d = rte_pktmbuf_mtod_offset(m, struct dpmsg_dgram *, -(int)sizeof(*d));
+		d->version = DPMSG_VERSION;
+		d->worker = w->idx;
+		d->slot = (uint32_t)(s - w->sess.s);
+		d->gen = s->gen;
+		d->sess_id = s->sess_id;
+		if (rte_ring_enqueue(w->dtls_up, m) != 0) {
+			rtc_stats_inc(&w->stats, RTC_DROP_dtls_up_full);
+			return 0;
+		}
+		rtc_stats_inc(&w->stats, RTC_STAT_dtls_up);
+		return 1;
+	}
+	case WSESS_RTP:
+		rtc_stats_inc(&w->stats, RTC_DROP_rtp_not_forwarded);
+		return 0;
+	default:
+		return 0;
+	}
+}
+
+/*
  * A media datagram this worker handles. STUN goes to the session its
  * routing label names (answered here, or handed to the owning worker);
  * DTLS, RTP and RTCP are counted by class until the media path lands.
@@ -207,9 +283,9 @@ worker_media(const struct dp *dp, struct worker *w, struct rte_mbuf *m,
 
 	rtc_stats_inc(&w->stats, cls_stat[meta->cls]);
 	if (meta->cls != DEMUX_STUN)
-		return 0;
-	switch (wsess_stun(&w->sess, now_us, &meta->flow,
-			rte_pktmbuf_mtod_offset(m, const uint8_t *, meta->payload_off),
+		return worker_media_flow(w, m, meta, now_us);
+	switch (wsess_stun(&w->sess, now_us, &meta->flow, rte_pktmbuf_mtod(m, const uint8_t *),
+			meta->l2_len, rte_pktmbuf_mtod_offset(m, const uint8_t *, meta->payload_off),
 			meta->payload_len, &w->stats, &resp, &resp_len, &owner, ev, RTE_DIM(ev),
 			&n_ev)) {
 	case WSESS_TX:
@@ -363,9 +439,47 @@ worker_rx_burst(const struct dp *dp, struct worker *w, struct rte_mbuf **pkts, u
 		worker_free_rx(done, n_done);
 }
 
+/* DTLS datagrams the control lcore wrote: headers prepended, sent on the session's pair. */
+static unsigned
+worker_dtls_down(const struct dp *dp, struct worker *w)
+{
+	struct rte_mbuf *ms[WORKER_BURST];
+	unsigned n = rte_ring_dequeue_burst(w->dtls_down, (void **)ms, WORKER_BURST, NULL);
+
+	for (unsigned i = 0; i < n; i++) {
+		struct rte_mbuf *m = ms[i];
+		const struct dpmsg_dgram *d =
+				rte_pktmbuf_mtod_offset(m, const struct dpmsg_dgram *, -(int)sizeof(*d));
+		struct wsess *s = d->version == DPMSG_VERSION ? wsess_lookup(&w->sess, d->slot, d->gen)
+							       : NULL;
+		uint16_t plen = rte_pktmbuf_data_len(m), hlen;
+		uint8_t *frame;
+
+		if (s == NULL || !s->has_flow || s->l2_len == 0) {
+			rtc_stats_inc(&w->stats, RTC_DROP_dtls_down_no_pair);
+			rte_pktmbuf_free(m);
+			continue;
+		}
+		hlen = pkt_udp_headers_len(s->flow.family, s->l2_len);
+		frame = (uint8_t *)rte_pktmbuf_prepend(m, hlen);
+		if (frame == NULL || pkt_udp_build(frame, s->l2, s->l2_len, &s->flow, plen) == 0) {
+			rtc_stats_inc(&w->stats, RTC_DROP_reply_no_room);
+			rte_pktmbuf_free(m);
+			continue;
+		}
+		m->ol_flags = 0;
+		s->tx_packets++;
+		s->tx_bytes += plen;
+		s->media.dtls_tx++;
+		rtc_stats_inc(&w->stats, RTC_STAT_dtls_down);
+		worker_tx(dp, w, m);
+	}
+	return n;
+}
+
 /* Commands from the control lcore, and session timers; the number of commands applied. */
 static unsigned
-worker_control(struct worker *w, uint64_t now_us)
+worker_control(const struct dp *dp, struct worker *w, uint64_t now_us)
 {
 	struct dpmsg_cmd cmd[8];
 	struct dpmsg_event ev[8];
@@ -380,7 +494,7 @@ worker_control(struct worker *w, uint64_t now_us)
 	n_ev = 0;
 	wsess_tick(&w->sess, now_us, ev, RTE_DIM(ev), &n_ev);
 	worker_send_events(w, ev, n_ev);
-	return n;
+	return n + worker_dtls_down(dp, w);
 }
 
 /* l3fwd-power style: spin while busy, back off exponentially once idle. */
@@ -450,7 +564,7 @@ worker_main(void *arg)
 				worker_free_rx(done, n_done);
 			got += n;
 		}
-		got += worker_control(w, now_us);
+		got += worker_control(dp, w, now_us);
 		/* frames other workers send through our TX queue */
 		if (w->txring != NULL) {
 			n = (uint16_t)rte_ring_dequeue_burst(w->txring, (void **)pkts, WORKER_BURST,

@@ -49,6 +49,9 @@ struct worker {
 	uint32_t sleep_us;
 	struct rte_ring *cmd_ring; /* struct dpmsg_cmd from the control lcore (elem ring) */
 	struct rte_ring *ev_ring;  /* struct dpmsg_event to the control lcore (elem ring) */
+	struct rte_ring *dtls_up;   /* DTLS datagrams (mbufs) to the control lcore */
+	struct rte_ring *dtls_down; /* DTLS datagrams (mbufs) from it, to send */
+	struct srtp_engine *srtp_eng;
 	struct wsess_table sess;
 	struct neigh_table neigh;
 } __rte_cache_aligned;
@@ -59,6 +62,7 @@ struct worker_sess_params {
 	uint16_t node;
 	unsigned nkeys;
 	const struct ufrag_key *keys;
+	const struct srtp_backend *srtp_be; /* NULL: no SRTP (sessions stop at DTLS) */
 };
 
 /* What all workers share; read-only once they run, except @quit. */

@@ -1,13 +1,25 @@
 /* A worker's session table and STUN routing (see wsess.h). */
+#include <errno.h>
+#include <stddef.h>
 #include <string.h>
+
+#include <rte_byteorder.h>
 
 #include "wsess.h"
 
 #define TICK_US 10000
 
+/* The L2 header of the frame being handled (wsess_stun), for drain_agent(). */
+struct wsess_frame {
+	const uint8_t *l2;
+	uint16_t l2_len;
+};
+
 void
-wsess_table_init(struct wsess_table *t, struct wsess *slots, uint32_t cap, uint16_t worker,
-		uint16_t node, const struct ufrag_key *keys, unsigned nkeys)
+wsess_table_init(struct wsess_table *t, struct wsess *slots, uint32_t cap,
+		struct flowtab_entry *flows, uint32_t nflows, uint16_t worker, uint16_t node,
+		const struct ufrag_key *keys, unsigned nkeys, const struct srtp_backend *be,
+		struct srtp_engine *eng)
 {
 	memset(t, 0, sizeof(*t));
 	t->s = slots;
@@ -16,6 +28,46 @@ wsess_table_init(struct wsess_table *t, struct wsess *slots, uint32_t cap, uint1
 	t->node = node;
 	t->nkeys = nkeys > 2 ? 2 : nkeys;
 	memcpy(t->keys, keys, t->nkeys * sizeof(keys[0]));
+	flowtab_init(&t->flows, flows, nflows);
+	t->srtp_be = be;
+	t->srtp_eng = eng;
+}
+
+static void
+addr_to_flow16(const struct stun_addr *a, uint8_t out[16])
+{
+	if (a->family == 4) {
+		static const uint8_t prefix[12] = {[10] = 0xff, [11] = 0xff};
+		memcpy(out, prefix, 12);
+		memcpy(out + 12, a->addr, 4);
+	} else {
+		memcpy(out, a->addr, 16);
+	}
+}
+
+/* The selected pair (from the agent's event) becomes the session's flow. */
+static void
+wsess_set_flow(struct wsess_table *t, struct wsess *s, uint32_t slot, const struct ice_event *ie,
+		const struct wsess_frame *fr)
+{
+	struct pkt_flow f = {0};
+
+	f.family = ie->remote.family;
+	addr_to_flow16(&ie->remote, f.raddr);
+	addr_to_flow16(&ie->local, f.laddr);
+	f.rport = rte_cpu_to_be_16(ie->remote.port);
+	f.lport = rte_cpu_to_be_16(ie->local.port);
+	if (s->has_flow)
+		flowtab_del(&t->flows, &s->flow, slot);
+	s->flow = f;
+	s->has_flow = flowtab_put(&t->flows, &f, slot, s->gen) == 0;
+	if (fr != NULL && fr->l2_len >= 14 && fr->l2_len <= WSESS_L2_MAX) {
+		/* toward the peer: its MAC (the request's source) first, then ours */
+		memcpy(s->l2, fr->l2 + 6, 6);
+		memcpy(s->l2 + 6, fr->l2, 6);
+		memcpy(s->l2 + 12, fr->l2 + 12, fr->l2_len - 12u);
+		s->l2_len = (uint8_t)fr->l2_len;
+	}
 }
 
 struct wsess *
@@ -104,13 +156,39 @@ wsess_apply(struct wsess_table *t, const struct dpmsg_cmd *c, uint64_t now_us,
 			s->pending_gen = c->new_gen;
 		}
 		return 0;
+	case DPMSG_SESS_SRTP: {
+		struct srtp_params rx = {.profile = (enum srtp_profile)c->srtp.profile,
+				.dir = SRTP_DIR_INBOUND};
+		struct srtp_params tx = {.profile = (enum srtp_profile)c->srtp.profile,
+				.dir = SRTP_DIR_OUTBOUND};
+		s = wsess_lookup(t, c->slot, c->gen);
+		if (s == NULL) {
+			rtc_stats_inc(st, RTC_STAT_sess_cmds_stale);
+			return 0;
+		}
+		memcpy(rx.master_key, c->srtp.remote_key, sizeof(c->srtp.remote_key));
+		memcpy(rx.master_salt, c->srtp.remote_salt, sizeof(c->srtp.remote_salt));
+		memcpy(tx.master_key, c->srtp.local_key, sizeof(c->srtp.local_key));
+		memcpy(tx.master_salt, c->srtp.local_salt, sizeof(c->srtp.local_salt));
+		rc = t->srtp_be == NULL ? -ENOTSUP
+					: srtp_ctx_init(&s->rx, t->srtp_be, t->srtp_eng, &rx);
+		if (rc == 0)
+			rc = srtp_ctx_init(&s->tx, t->srtp_be, t->srtp_eng, &tx);
+		memset(&rx, 0, sizeof(rx));
+		memset(&tx, 0, sizeof(tx));
+		s->srtp_on = rc == 0;
+		ev_fill(ev, t, c, DPMSG_EV_SRTP, rc, now_us);
+		return 1;
+	}
 	case DPMSG_SESS_DEL:
 		s = wsess_lookup(t, c->slot, c->gen);
 		if (s == NULL) {
 			rtc_stats_inc(st, RTC_STAT_sess_cmds_stale);
 			return 0;
 		}
-		memset(s, 0, sizeof(*s)); /* the ICE password state too */
+		if (s->has_flow)
+			flowtab_del(&t->flows, &s->flow, c->slot);
+		memset(s, 0, sizeof(*s)); /* the ICE password and SRTP keys too */
 		t->n_active--;
 		ev_fill(ev, t, c, DPMSG_EV_REMOVED, 0, now_us);
 		return 1;
@@ -165,7 +243,7 @@ push_ev(const struct wsess_table *t, const struct wsess *s, uint32_t slot, enum 
  * new generation is what the following events carry. */
 static void
 drain_agent(struct wsess_table *t, struct wsess *s, uint32_t slot, uint64_t now_us,
-		struct dpmsg_event *ev, unsigned ev_cap, unsigned *n_ev)
+		const struct wsess_frame *fr, struct dpmsg_event *ev, unsigned ev_cap, unsigned *n_ev)
 {
 	struct ice_event ie;
 
@@ -180,9 +258,12 @@ drain_agent(struct wsess_table *t, struct wsess *s, uint32_t slot, uint64_t now_
 			push_ev(t, s, slot, DPMSG_EV_ICE_RESTARTED, &ie, now_us, ev, ev_cap, n_ev);
 			s->gen = s->pending_gen;
 			s->pending = 0;
+			if (s->has_flow) /* the flow now maps to the new generation */
+				flowtab_put(&t->flows, &s->flow, slot, s->gen);
 			break;
 		case ICE_EV_PAIR_SELECTED:
 		case ICE_EV_PAIR_CHANGED:
+			wsess_set_flow(t, s, slot, &ie, fr);
 			push_ev(t, s, slot, DPMSG_EV_ICE_SELECTED, &ie, now_us, ev, ev_cap, n_ev);
 			break;
 		case ICE_EV_CONSENT_EXPIRED:
@@ -196,10 +277,12 @@ drain_agent(struct wsess_table *t, struct wsess *s, uint32_t slot, uint64_t now_
 }
 
 enum wsess_verdict
-wsess_stun(struct wsess_table *t, uint64_t now_us, const struct pkt_flow *flow, const uint8_t *buf,
-		uint16_t len, struct rtc_stats *st, const uint8_t **resp, uint16_t *resp_len,
-		unsigned *owner, struct dpmsg_event *ev, unsigned ev_cap, unsigned *n_ev)
+wsess_stun(struct wsess_table *t, uint64_t now_us, const struct pkt_flow *flow, const uint8_t *l2,
+		uint16_t l2_len, const uint8_t *buf, uint16_t len, struct rtc_stats *st,
+		const uint8_t **resp, uint16_t *resp_len, unsigned *owner, struct dpmsg_event *ev,
+		unsigned ev_cap, unsigned *n_ev)
 {
+	const struct wsess_frame fr = {l2, l2_len};
 	struct stun_msg m;
 	struct ufrag_username u;
 	struct ufrag_fields f;
@@ -238,11 +321,11 @@ wsess_stun(struct wsess_table *t, uint64_t now_us, const struct pkt_flow *flow, 
 	flow_addrs(flow, &src, &dst);
 	if (ice_agent_handle_packet(&s->ice, now_us, &src, &dst, buf, len) != 0) {
 		rtc_stats_inc(st, RTC_DROP_stun_ice_refused);
-		drain_agent(t, s, f.slot, now_us, ev, ev_cap, n_ev);
+		drain_agent(t, s, f.slot, now_us, &fr, ev, ev_cap, n_ev);
 		return WSESS_DROP;
 	}
 	s->last_rx_us = now_us;
-	drain_agent(t, s, f.slot, now_us, ev, ev_cap, n_ev);
+	drain_agent(t, s, f.slot, now_us, &fr, ev, ev_cap, n_ev);
 	if (!ice_agent_poll_transmit(&s->ice, &tx)) {
 		rtc_stats_inc(st, RTC_DROP_stun_ice_refused);
 		return WSESS_DROP;
@@ -267,6 +350,52 @@ wsess_tick(struct wsess_table *t, uint64_t now_us, struct dpmsg_event *ev, unsig
 		if (!s->active || now_us < s->next_timeout_us)
 			continue;
 		ice_agent_handle_timeout(&s->ice, now_us);
-		drain_agent(t, s, i, now_us, ev, ev_cap, n_ev);
+		drain_agent(t, s, i, now_us, NULL, ev, ev_cap, n_ev);
 	}
+}
+
+enum wsess_verdict
+wsess_media(struct wsess_table *t, uint64_t now_us, const struct pkt_flow *flow,
+		enum demux_class cls, uint8_t *buf, uint16_t *len, struct rtc_stats *st,
+		struct wsess **sess)
+{
+	const struct flowtab_entry *fe = flowtab_get(&t->flows, flow);
+	struct wsess *s = fe ? wsess_lookup(t, fe->slot, fe->gen) : NULL;
+	uint8_t *pkts[1] = {buf};
+	uint16_t lens[1] = {*len};
+	uint8_t res[1];
+
+	if (s == NULL) {
+		rtc_stats_inc(st, RTC_DROP_media_no_session);
+		return WSESS_DROP;
+	}
+	s->rx_packets++;
+	s->rx_bytes += *len;
+	s->last_rx_us = now_us;
+	*sess = s;
+	if (cls == DEMUX_DTLS) {
+		s->media.dtls_rx++;
+		return WSESS_CONTROL;
+	}
+	if (!s->srtp_on) {
+		s->media.no_srtp++;
+		rtc_stats_inc(st, RTC_DROP_media_no_srtp);
+		return WSESS_DROP;
+	}
+	if (cls == DEMUX_RTP ? srtp_unprotect_burst(t->srtp_eng, &s->rx, pkts, lens, 1, res) != 1
+			     : srtp_unprotect_rtcp_burst(t->srtp_eng, &s->rx, pkts, lens, 1, res) != 1) {
+		s->media.srtp_fail++;
+		rtc_stats_inc(st, RTC_DROP_srtp_unprotect_failed);
+		return WSESS_DROP;
+	}
+	*len = lens[0];
+	if (cls == DEMUX_RTP) {
+		s->media.rtp_rx++;
+		s->media.rtp_rx_bytes += *len;
+		rtc_stats_inc(st, RTC_STAT_srtp_rx);
+	} else {
+		s->media.rtcp_rx++;
+		rtc_stats_inc(st, RTC_STAT_srtcp_rx);
+	}
+	return WSESS_RTP;
 }

@@ -17,21 +17,41 @@
 #include <stdint.h>
 
 #include "dpmsg.h"
+#include "flowtab.h"
 #include "ice.h"
 #include "pkt.h"
+#include "srtp.h"
 #include "stats.h"
 #include "ufrag.h"
+
+#define WSESS_L2_MAX 18 /* Ethernet + 802.1Q */
+
+/* Per session, what the media path counted. */
+struct wsess_media_stats {
+	uint64_t dtls_rx, dtls_tx;
+	uint64_t rtp_rx, rtp_rx_bytes, rtcp_rx;
+	uint64_t srtp_fail; /* unprotect failed (auth, replay, malformed) */
+	uint64_t no_srtp;   /* RTP/RTCP before the DTLS handshake finished */
+};
 
 struct wsess {
 	uint8_t active;
 	uint8_t pending;       /* restart credentials under pending_gen */
 	uint8_t checking_sent; /* DPMSG_EV_ICE_CHECKING reported */
+	uint8_t has_flow;      /* a selected pair: flow and l2 are set */
+	uint8_t srtp_on;       /* rx/tx contexts are initialised */
+	uint8_t l2_len;
+	uint8_t l2[WSESS_L2_MAX]; /* header template toward the peer: its MAC, ours, VLAN */
 	uint32_t gen;
 	uint32_t pending_gen;
 	uint32_t sess_id;
 	uint64_t rx_packets, rx_bytes, tx_packets, tx_bytes;
 	uint64_t last_rx_us;
 	uint64_t next_timeout_us;
+	struct pkt_flow flow; /* the selected pair, as received: remote = the peer */
+	struct wsess_media_stats media;
+	struct srtp_ctx rx; /* SRTP_DIR_INBOUND, the peer's keys */
+	struct srtp_ctx tx; /* SRTP_DIR_OUTBOUND, ours */
 	struct ice_agent ice;
 };
 
@@ -44,30 +64,52 @@ struct wsess_table {
 	struct ufrag_key keys[2];
 	struct wsess *s; /* [cap], the caller's memory */
 	uint64_t next_scan_us;
+	struct flowtab flows; /* selected pairs -> slots */
+	const struct srtp_backend *srtp_be;
+	struct srtp_engine *srtp_eng; /* this worker's */
 };
 
 enum wsess_verdict {
 	WSESS_DROP = 0, /* counted in the stats */
 	WSESS_TX,       /* a response: *resp, *resp_len */
 	WSESS_HANDOFF,  /* another worker of this node owns it: *owner */
+	WSESS_CONTROL,  /* a DTLS datagram for the control lcore: *sess */
+	WSESS_RTP,      /* an SRTP/SRTCP packet, unprotected in place: *sess, new length */
 };
 
-/* @slots: @cap zeroed entries. @keys: the accepted cluster keys (1 or 2). */
-void wsess_table_init(struct wsess_table *t, struct wsess *slots, uint32_t cap, uint16_t worker,
-		uint16_t node, const struct ufrag_key *keys, unsigned nkeys);
+/*
+ * @slots: @cap zeroed entries; @flows: a zeroed array of @nflows entries (a
+ * power of two >= 2 * @cap). @keys: the accepted cluster keys (1 or 2).
+ * @be/@eng: the SRTP backend and this worker's engine (NULL: no SRTP).
+ */
+void wsess_table_init(struct wsess_table *t, struct wsess *slots, uint32_t cap,
+		struct flowtab_entry *flows, uint32_t nflows, uint16_t worker, uint16_t node,
+		const struct ufrag_key *keys, unsigned nkeys, const struct srtp_backend *be,
+		struct srtp_engine *eng);
 
 /* Apply one command; returns 1 and fills @ev when the control lcore is to be told. */
 int wsess_apply(struct wsess_table *t, const struct dpmsg_cmd *c, uint64_t now_us,
 		struct dpmsg_event *ev, struct rtc_stats *st);
 
 /*
- * A STUN datagram @buf[0..len) on the media port of @flow. Events (at most
- * @ev_cap) are written to @ev and counted in *@n_ev.
+ * A STUN datagram @buf[0..len) on the media port of @flow, received in a
+ * frame whose L2 header is @l2[0..l2_len) (the session keeps it, MACs
+ * swapped, as the template of what it sends once the pair is selected).
+ * Events (at most @ev_cap) are written to @ev and counted in *@n_ev.
  */
 enum wsess_verdict wsess_stun(struct wsess_table *t, uint64_t now_us, const struct pkt_flow *flow,
-		const uint8_t *buf, uint16_t len, struct rtc_stats *st, const uint8_t **resp,
-		uint16_t *resp_len, unsigned *owner, struct dpmsg_event *ev, unsigned ev_cap,
-		unsigned *n_ev);
+		const uint8_t *l2, uint16_t l2_len, const uint8_t *buf, uint16_t len,
+		struct rtc_stats *st, const uint8_t **resp, uint16_t *resp_len, unsigned *owner,
+		struct dpmsg_event *ev, unsigned ev_cap, unsigned *n_ev);
+
+/*
+ * A DTLS, RTP or RTCP datagram of @flow: the session whose selected pair it
+ * is, by the flow table. DTLS -> WSESS_CONTROL; SRTP/SRTCP are unprotected
+ * in place (*@len shrinks) -> WSESS_RTP; anything else is dropped and counted.
+ */
+enum wsess_verdict wsess_media(struct wsess_table *t, uint64_t now_us, const struct pkt_flow *flow,
+		enum demux_class cls, uint8_t *buf, uint16_t *len, struct rtc_stats *st,
+		struct wsess **sess);
 
 /* Consent timeouts, at most every 10 ms of @now_us; events as above. */
 void wsess_tick(struct wsess_table *t, uint64_t now_us, struct dpmsg_event *ev, unsigned ev_cap,

@@ -23,7 +23,6 @@ import json
 import os
 import re
 import socket
-import subprocess
 import sys
 import time
 
@@ -31,7 +30,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, HERE)
 
-PEER_IP, OUR_IP, IF = "198.18.0.1", "198.18.0.2", "rtc0"
+from rtcedge_proc import OUR_IP, PEER_IP, TAP_IF as IF, netns_reexec, tap_up  # noqa: E402
+
 ADMIN = "ice-admin-token"
 FRAG = "application/trickle-ice-sdpfrag"
 
@@ -42,48 +42,6 @@ def check(cond, what, detail=""):
     print(("ok   " if cond else "FAIL ") + what + ("" if cond else "  " + str(detail)))
     if not cond:
         failures.append(what)
-
-
-def outer(exe):
-    if os.geteuid() != 0:
-        print("SKIP: needs root (network namespace, TAP)")
-        return 77
-    if not os.path.exists("/dev/net/tun"):
-        print("SKIP: no TUN/TAP")
-        return 77
-    try:
-        import aioice  # noqa: F401
-    except ImportError:
-        print("SKIP: no aioice (python3-aioice)")
-        return 77
-    ns = "rtcedge-ice-%d" % os.getpid()
-    r = subprocess.run(["ip", "netns", "add", ns], capture_output=True, text=True)
-    if r.returncode != 0:
-        print("SKIP: ip netns add: " + r.stderr.strip())
-        return 77
-    try:
-        subprocess.run(["ip", "-n", ns, "link", "set", "lo", "up"], check=True)
-        return subprocess.run(["ip", "netns", "exec", ns, sys.executable, __file__, exe,
-                               "--inner"]).returncode
-    finally:
-        subprocess.run(["ip", "netns", "del", ns])
-
-
-def sh(*cmd):
-    subprocess.run(cmd, check=True)
-
-
-def tap_up():
-    """The kernel side of the TAP: its own MAC and 198.18.0.1 (see netns_ping.sh)."""
-    deadline = time.monotonic() + 10
-    while subprocess.run(["ip", "link", "show", IF], capture_output=True).returncode != 0:
-        if time.monotonic() > deadline:
-            raise RuntimeError("no %s" % IF)
-        time.sleep(0.1)
-    sh("ip", "link", "set", IF, "down")
-    sh("ip", "link", "set", IF, "address", "02:00:00:00:00:01")
-    sh("ip", "link", "set", IF, "up")
-    sh("ip", "addr", "add", PEER_IP + "/24", "dev", IF)
 
 
 def offer_with(ufrag, pwd):
@@ -257,7 +215,7 @@ async def inner_async(exe):
 def main():
     exe = sys.argv[1]
     if "--inner" not in sys.argv:
-        return outer(exe)
+        return netns_reexec(__file__, [exe], need=("aioice",))
     asyncio.run(inner_async(exe))
     print("%d failures" % len(failures))
     return 1 if failures else 0

@@ -136,3 +136,52 @@ class Daemon:
         if st != expect:
             raise AssertionError("%s %s: %d (want %d): %s" % (method, path, st, expect, data))
         return json.loads(data)
+
+
+# ---- a private network namespace with rtcedge on net_tap (see netns_ping.sh) ----
+
+PEER_IP, OUR_IP, TAP_IF = "198.18.0.1", "198.18.0.2", "rtc0"
+
+
+def netns_reexec(script, args, need=()):
+    """Run @script again inside a new network namespace (ip netns exec) with @args + --inner;
+    returns its exit code, 77 when root, TUN/TAP, namespaces or a module in @need are missing.
+    The namespace is removed on any exit."""
+    import importlib
+    if os.geteuid() != 0:
+        print("SKIP: needs root (network namespace, TAP)")
+        return 77
+    if not os.path.exists("/dev/net/tun"):
+        print("SKIP: no TUN/TAP")
+        return 77
+    for mod in need:
+        try:
+            importlib.import_module(mod)
+        except ImportError:
+            print("SKIP: no %s" % mod)
+            return 77
+    ns = "rtcedge-%s-%d" % (os.path.basename(script).split(".")[0][:12], os.getpid())
+    r = subprocess.run(["ip", "netns", "add", ns], capture_output=True, text=True)
+    if r.returncode != 0:
+        print("SKIP: ip netns add: " + r.stderr.strip())
+        return 77
+    try:
+        subprocess.run(["ip", "-n", ns, "link", "set", "lo", "up"], check=True)
+        return subprocess.run(["ip", "netns", "exec", ns, "/usr/bin/python3", script] +
+                              list(args) + ["--inner"]).returncode
+    finally:
+        subprocess.run(["ip", "netns", "del", ns])
+
+
+def tap_up():
+    """The kernel side of rtcedge's TAP: its own MAC and PEER_IP/24 (see netns_ping.sh)."""
+    deadline = time.monotonic() + 10
+    while subprocess.run(["ip", "link", "show", TAP_IF], capture_output=True).returncode != 0:
+        if time.monotonic() > deadline:
+            raise RuntimeError("no %s" % TAP_IF)
+        time.sleep(0.1)
+    for cmd in (["ip", "link", "set", TAP_IF, "down"],
+                ["ip", "link", "set", TAP_IF, "address", "02:00:00:00:00:01"],
+                ["ip", "link", "set", TAP_IF, "up"],
+                ["ip", "addr", "add", PEER_IP + "/24", "dev", TAP_IF]):
+        subprocess.run(cmd, check=True)

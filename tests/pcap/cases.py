@@ -290,13 +290,22 @@ class Case:
         self.info = {}       # expected /rtcedge/info fields
 
     def add(self, frame, *counters, out=None, note=""):
-        """@counters: names each incremented once, or one dict of name: count."""
+        """@counters: names each incremented once, or one dict of name: count.
+
+        A media datagram goes on to the session layer (dataplane/wsess.c), and
+        these cases have no session: its drop there is implied unless given
+        (media_no_session for DTLS/RTP/RTCP, stun_no_username for STUN)."""
         if len(counters) == 1 and isinstance(counters[0], dict):
-            cnt = counters[0]
+            cnt = dict(counters[0])
         else:
             cnt = {}
             for k in counters:
                 cnt[k] = cnt.get(k, 0) + 1
+        for k in ("media_dtls", "media_rtp", "media_rtcp"):
+            if k in cnt and "drop_media_no_session" not in cnt:
+                cnt["drop_media_no_session"] = cnt[k]
+        if "media_stun" in cnt and not any(k.startswith("drop_stun_") for k in cnt):
+            cnt[STUN_NO_SESSION] = cnt["media_stun"]
         self.items.append(Frame(frame, cnt, out, note))
 
     @property
@@ -817,9 +826,9 @@ def multi_worker():
             # STUN's owner is named by its ufrag, not the 5-tuple: the receiving
             # worker (0) reads it, and drops it here (no USERNAME)
             own = 0 if cnt == "media_stun" else owner
-            if cnt == "media_stun":
-                ctr[STUN_NO_SESSION] = 1
-                per[0][STUN_NO_SESSION] = per[0].get(STUN_NO_SESSION, 0) + 1
+            drop = STUN_NO_SESSION if cnt == "media_stun" else "drop_media_no_session"
+            ctr[drop] = 1  # at the owner: no session in this case
+            per[own][drop] = per[own].get(drop, 0) + 1
             if own == 1:
                 ctr.update(handoff_out=1, handoff_in=1)
             c.add(udp6(pl, sport=sport) if v6 else udp4(pl, sport=sport), ctr,
@@ -839,7 +848,8 @@ def multi_worker():
     # sends everything; worker 1 only gets its flows handed off. It never has
     # a reply to send, so txring_out stays 0 (see README.md).
     tot = c.counters
-    w0 = {k: v for k, v in tot.items() if not k.startswith("media_") and k != "handoff_in"}
+    w0 = {k: v for k, v in tot.items() if not k.startswith("media_") and k != "handoff_in"
+          and k not in (STUN_NO_SESSION, "drop_media_no_session")}
     w0.update(per[0])
     w1 = dict(per[1], handoff_in=to_w1)
     c.workers = [({"lcore": 1, "rx_queue": 0, "tx_queue": 0}, w0),
