@@ -263,6 +263,12 @@ cmd_can(const struct sessmgr *m, uint32_t n)
 }
 
 int
+sessmgr_cmd_can(const struct sessmgr *m, uint32_t n)
+{
+	return cmd_can(m, n);
+}
+
+int
 sessmgr_peek_cmd(const struct sessmgr *m, const struct dpmsg_cmd **cmd, uint16_t *worker)
 {
 	if (m->cmd_head == m->cmd_tail)

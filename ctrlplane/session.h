@@ -241,6 +241,13 @@ struct sess *sessmgr_find(struct sessmgr *m, const char *id);
 /* The live session at table index @idx, or NULL. */
 struct sess *sessmgr_at(struct sessmgr *m, uint32_t idx);
 
+/*
+ * Is there room for @n more commands that are not DELs (candidates, a
+ * restart), the DEL of every session kept in reserve? For all-or-nothing
+ * requests: check before queueing the first.
+ */
+int sessmgr_cmd_can(const struct sessmgr *m, uint32_t n);
+
 /* Trickled candidates (PATCH): 0, or -1 when the command queue is full. */
 int sessmgr_add_candidate(struct sessmgr *m, struct sess *s, const struct sdp_candidate *c);
 

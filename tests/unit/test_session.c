@@ -780,6 +780,8 @@ test_del_always_fits(void **state)
 		n_cand++;
 	backlog = sessmgr_cmd_backlog(&sm);
 	assert_int_equal(backlog + 4 + 1, sm.cmd_cap);
+	assert_false(sessmgr_cmd_can(&sm, 1));
+	assert_true(sessmgr_cmd_can(&sm, 0));
 	check_counts_consistent();
 	/* refused, nothing changed: more candidates, a restart, a new session */
 	snap_take(&before);

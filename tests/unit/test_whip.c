@@ -1091,6 +1091,13 @@ static const char trickle_frag[] =
         "a=candidate:5 1 udp 2122260223 192.0.2.7 61766 typ host\r\n"
         "a=end-of-candidates\r\n";
 
+static const char restart_frag[] = "a=ice-options:trickle ice2\r\n"
+                                   "m=audio 9 UDP/TLS/RTP/SAVPF 111\r\n"
+                                   "a=mid:0\r\n"
+                                   "a=ice-ufrag:ysXw\r\n"
+                                   "a=ice-pwd:vw5LmwG4y/e6dPP/zAP9Gp5k\r\n"
+                                   "a=candidate:1 1 udp 2122260223 192.0.2.1 61764 typ host\r\n";
+
 static void
 test_patch_trickle(void **state)
 {
@@ -1185,17 +1192,38 @@ test_patch_trickle(void **state)
 	refuse(&q, 400, "malformed trickle-ice-sdpfrag", &r);
 	http_resp_free(&r);
 	assert_int_equal(s->remote_cands, 2);
+
+	/* a full dataplane queue: 503 + Retry-After, and not a candidate of the PATCH queued */
+	{
+		struct sdp_candidate cand = {.component = 1, .priority = 1, .port = 1, .type = 1};
+		cand.addr.family = 4;
+		while (sessmgr_add_candidate(&env.sm, s, &cand) == 0)
+			;
+		sessmgr_pop_cmd(&env.sm); /* room for one more: the PATCH carries two */
+		q = req(HTTP_PATCH, path);
+		set_body(&q, TYPE_FRAG, trickle_frag);
+		refuse(&q, 503, "dataplane command queue is full", &r);
+		assert_string_equal(http_resp_header_get(&r, "Retry-After"), "1");
+		http_resp_free(&r);
+		/* W23: a restart that cannot be queued leaves the ICE session as it is */
+		q = req(HTTP_PATCH, path);
+		set_body(&q, TYPE_FRAG, restart_frag);
+		q.if_match = "*";
+		refuse(&q, 503, "ICE session unchanged", &r);
+		http_resp_free(&r);
+		assert_false(s->restarting);
+		assert_string_equal(s->etag, etag);
+		sessmgr_pop_cmd(&env.sm);
+		q = req(HTTP_PATCH, path);
+		set_body(&q, TYPE_FRAG, trickle_frag);
+		handle(&q, &r);
+		assert_int_equal(r.status, 204);
+		http_resp_free(&r);
+	}
 	env_teardown(NULL);
 }
 
 /* ---- W21..W25: ICE restart ---- */
-
-static const char restart_frag[] = "a=ice-options:trickle ice2\r\n"
-                                   "m=audio 9 UDP/TLS/RTP/SAVPF 111\r\n"
-                                   "a=mid:0\r\n"
-                                   "a=ice-ufrag:ysXw\r\n"
-                                   "a=ice-pwd:vw5LmwG4y/e6dPP/zAP9Gp5k\r\n"
-                                   "a=candidate:1 1 udp 2122260223 192.0.2.1 61764 typ host\r\n";
 
 static void
 test_patch_restart(void **state)
