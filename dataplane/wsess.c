@@ -169,7 +169,8 @@ drain_agent(struct wsess_table *t, struct wsess *s, uint32_t slot, uint64_t now_
 {
 	struct ice_event ie;
 
-	if (!s->checking_sent && s->ice.state != ICE_STATE_NEW) {
+	/* a valid request was answered; an agent that failed without one never checked */
+	if (!s->checking_sent && s->ice.state != ICE_STATE_NEW && s->ice.state != ICE_STATE_FAILED) {
 		s->checking_sent = 1;
 		push_ev(t, s, slot, DPMSG_EV_ICE_CHECKING, NULL, now_us, ev, ev_cap, n_ev);
 	}
