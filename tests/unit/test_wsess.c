@@ -724,7 +724,7 @@ reply_case(int v6, uint16_t vlan)
 	uint8_t mem[2048 + 2], *buf = mem + 2, req_pl[512], before[2048];
 	uint16_t len, rl, n, out;
 	const uint8_t *resp;
-	unsigned owner, n_ev;
+	unsigned owner, n_ev = 0; /* wsess_stun() adds to it */
 	struct dpmsg_event ev[8];
 	char user[128];
 	uint32_t a4;
