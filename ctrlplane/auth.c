@@ -93,7 +93,9 @@ auth_rules_parse(const char *spec, struct auth_rule *out, size_t cap, char *err,
 			return -1;
 		}
 		for (size_t i = 0; i < r.token_len; i++)
-			if (!auth_token_char(c2[1 + i])) {
+			/* RFC 6750 b64token: '=' only as trailing padding */
+			if (!auth_token_char(c2[1 + i]) ||
+					(c2[1 + i] == '=' && i + 1 < r.token_len && c2[2 + i] != '=')) {
 				snprintf(err, errlen, "item %d: token has a character outside RFC 6750 "
 						      "b64token",
 						n + 1);
@@ -109,6 +111,10 @@ auth_rules_parse(const char *spec, struct auth_rule *out, size_t cap, char *err,
 			out[n] = r;
 		n++;
 		p = *end ? end + 1 : end;
+		if (*end && *p == '\0') {
+			snprintf(err, errlen, "empty item in the list (trailing comma)");
+			return -1;
+		}
 	}
 	return n;
 }

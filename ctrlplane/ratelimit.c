@@ -51,10 +51,13 @@ ratelimit_take(struct ratelimit *rl, uint8_t family, const uint8_t *addr, uint64
 		b->last_us = now_us;
 	}
 	if (now_us > b->last_us) {
-		/* rate tokens/s = rate thousandths per ms */
+		/* rate tokens/s = rate thousandths per ms; the clock moves only by the
+		 * time credited, so frequent calls do not lose their fractions */
 		uint64_t add = (now_us - b->last_us) * rl->rate / 1000;
-		b->tokens_milli = b->tokens_milli + add > cap ? cap : b->tokens_milli + add;
-		b->last_us = now_us;
+		if (add > 0) {
+			b->tokens_milli = b->tokens_milli + add > cap ? cap : b->tokens_milli + add;
+			b->last_us = b->tokens_milli == cap ? now_us : b->last_us + add * 1000 / rl->rate;
+		}
 	}
 	if (b->tokens_milli >= 1000) {
 		b->tokens_milli -= 1000;

@@ -150,7 +150,10 @@ sess_json(struct rest *rs, const struct sess *s, int detail, uint64_t now_us)
 	return o;
 }
 
-/* Value of query parameter @key ("" if present without value), copied into @out; 0 or -1. */
+/*
+ * Value of query parameter @key ("" if present without value), copied into
+ * @out: 0, -1 if absent, -2 if longer than @outlen allows.
+ */
 static int
 query_param(const char *query, const char *key, char *out, size_t outlen)
 {
@@ -163,7 +166,7 @@ query_param(const char *query, const char *key, char *out, size_t outlen)
 		if (len > klen && strncmp(p, key, klen) == 0 && p[klen] == '=') {
 			size_t vlen = len - klen - 1;
 			if (vlen >= outlen)
-				return -1;
+				return -2;
 			memcpy(out, p + klen + 1, vlen);
 			out[vlen] = '\0';
 			return 0;
@@ -188,10 +191,13 @@ get_sessions(struct rest *rs, const struct http_req *q, struct http_resp *r)
 	char stream[SESS_STREAM_MAX] = "", state[16] = "", role[8] = "";
 	json_t *arr = json_array();
 
-	if (q->query != NULL) {
-		query_param(q->query, "stream", stream, sizeof(stream));
-		query_param(q->query, "state", state, sizeof(state));
-		query_param(q->query, "role", role, sizeof(role));
+	/* a value too long for any stream, state or role is refused, never ignored */
+	if (q->query != NULL && (query_param(q->query, "stream", stream, sizeof(stream)) == -2 ||
+					query_param(q->query, "state", state, sizeof(state)) == -2 ||
+					query_param(q->query, "role", role, sizeof(role)) == -2)) {
+		json_decref(arr);
+		json_error(r, 400, "filter value too long (stream, state or role)");
+		return;
 	}
 	if (state[0]) {
 		int ok = 0;

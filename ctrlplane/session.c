@@ -263,6 +263,12 @@ cmd_can(const struct sessmgr *m, uint32_t n)
 }
 
 int
+sessmgr_cmd_can(const struct sessmgr *m, uint32_t n)
+{
+	return cmd_can(m, n);
+}
+
+int
 sessmgr_peek_cmd(const struct sessmgr *m, const struct dpmsg_cmd **cmd, uint16_t *worker)
 {
 	if (m->cmd_head == m->cmd_tail)
@@ -383,7 +389,10 @@ sessmgr_reserve(struct sessmgr *m, enum sess_role role, const char *stream, uint
 		e = SESS_E_DRAINING;
 	else if (m->n_free == 0)
 		e = SESS_E_NODE_FULL;
-	else if (st != NULL && st->n_sessions >= m->cfg.max_per_stream)
+	/* a publisher that replaces the live one takes its place in the count */
+	else if (st != NULL && st->n_sessions - (role == SESS_ROLE_WHIP && st->publisher >= 0 &&
+								m->cfg.replace_publisher ? 1u : 0u) >=
+					       m->cfg.max_per_stream)
 		e = SESS_E_STREAM_FULL;
 	else if (role == SESS_ROLE_WHIP && st != NULL && st->publisher >= 0 &&
 			!m->cfg.replace_publisher)

@@ -21,8 +21,8 @@
  *
  * Placement: a publisher goes to the least loaded worker; a viewer goes to
  * its stream's publisher's worker (its packets are fanned out there without
- * a hand-off) unless that worker carries SESSMGR_VIEWER_SLACK more sessions
- * than the least loaded one, or has no free slot.
+ * a hand-off) unless that worker carries more than SESSMGR_VIEWER_SLACK
+ * sessions above the least loaded one, or has no free slot.
  */
 #ifndef RTC_SESSION_H
 #define RTC_SESSION_H
@@ -262,6 +262,13 @@ void sessmgr_cancel(struct sessmgr *m, struct sess *s);
 struct sess *sessmgr_find(struct sessmgr *m, const char *id);
 /* The live session at table index @idx, or NULL. */
 struct sess *sessmgr_at(struct sessmgr *m, uint32_t idx);
+
+/*
+ * Is there room for @n more commands that are not DELs (candidates, a
+ * restart), the DEL of every session kept in reserve? For all-or-nothing
+ * requests: check before queueing the first.
+ */
+int sessmgr_cmd_can(const struct sessmgr *m, uint32_t n);
 
 /* Trickled candidates (PATCH): 0, or -1 when the command queue is full. */
 int sessmgr_add_candidate(struct sessmgr *m, struct sess *s, const struct sdp_candidate *c);

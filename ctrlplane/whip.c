@@ -520,8 +520,10 @@ patch_session(struct whip *w, const struct http_req *q, struct http_resp *r, str
 			http_resp_error(r, 400, "an ICE restart needs a=ice-ufrag (4+) and a=ice-pwd (22+)");
 			return;
 		}
-		/* a restart before the last one completed replaces it (W25) */
-		if (sessmgr_restart(w->sm, s, ufrag, q->now_us) != 0) {
+		/* a restart before the last one completed replaces it (W25); the restart and
+		 * its candidates are queued all or nothing */
+		if (!sessmgr_cmd_can(w->sm, 1 + (uint32_t)fm->n_cand) ||
+				sessmgr_restart(w->sm, s, ufrag, q->now_us) != 0) {
 			/* W23: the current ICE session stays */
 			http_resp_error(r, 503, "dataplane command queue is full; ICE session unchanged");
 			retry_after(w, r, 1);
@@ -556,6 +558,11 @@ patch_session(struct whip *w, const struct http_req *q, struct http_resp *r, str
 		return;
 	}
 	/* trickle (W19): 204, no body, no ETag; unusable candidates were dropped (W20) */
+	if (!sessmgr_cmd_can(w->sm, fm->n_cand)) { /* all or nothing */
+		http_resp_error(r, 503, "dataplane command queue is full");
+		retry_after(w, r, 1);
+		return;
+	}
 	for (unsigned i = 0; i < fm->n_cand; i++) {
 		if (sessmgr_add_candidate(w->sm, s, &fm->cand[i]) != 0) {
 			http_resp_error(r, 503, "dataplane command queue is full");

@@ -239,15 +239,18 @@ push_ev(const struct wsess_table *t, const struct wsess *s, uint32_t slot, enum 
 	}
 }
 
-/* Agent events -> control events. A restart completes first, so that its
- * new generation is what the following events carry. */
+/* Agent events -> control events, in the agent's order (a restart's
+ * RESTART_DONE may follow the pair events of the same request; every one of
+ * them carries the old generation, which the control plane accepts while the
+ * restart is pending). */
 static void
 drain_agent(struct wsess_table *t, struct wsess *s, uint32_t slot, uint64_t now_us,
 		const struct wsess_frame *fr, struct dpmsg_event *ev, unsigned ev_cap, unsigned *n_ev)
 {
 	struct ice_event ie;
 
-	if (!s->checking_sent && s->ice.state != ICE_STATE_NEW) {
+	/* a valid request was answered; an agent that failed without one never checked */
+	if (!s->checking_sent && s->ice.state != ICE_STATE_NEW && s->ice.state != ICE_STATE_FAILED) {
 		s->checking_sent = 1;
 		push_ev(t, s, slot, DPMSG_EV_ICE_CHECKING, NULL, now_us, ev, ev_cap, n_ev);
 	}
