@@ -391,6 +391,7 @@ void
 control_worker_params(const struct control *c, struct worker_sess_params *sp)
 {
 	sp->slots = c->sm.workers[0].cap;
+	sp->streams = c->cfg->session_max;
 	sp->node = (uint16_t)c->cfg->node_id;
 	sp->nkeys = 1;
 	sp->keys = &c->key;

@@ -302,6 +302,8 @@ main(int argc, char **argv)
 	}
 	netif_from_config(&dp.nif, &o.cfg, mac);
 	dp.port_id = pp.port_id;
+	for (unsigned i = 0; i < RTE_MAX_NUMA_NODES && dp.pool == NULL; i++)
+		dp.pool = ps.pool[i];
 	dp.n_workers = (uint16_t)n;
 	dp.idle.polls_before_sleep = o.cfg.idle_polls;
 	dp.idle.sleep_max_us = o.cfg.idle_sleep_max_us;

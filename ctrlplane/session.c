@@ -544,6 +544,18 @@ sessmgr_commit(struct sessmgr *m, struct sess *s, const char *remote_ufrag,
 	snprintf(c->creds.ufrag, sizeof(c->creds.ufrag), "%s", s->ufrag);
 	snprintf(c->creds.pwd, sizeof(c->creds.pwd), "%s", s->pwd);
 	snprintf(c->creds.remote_ufrag, sizeof(c->creds.remote_ufrag), "%s", remote_ufrag);
+	c->media.stream = s->stream_idx;
+	c->media.role = s->role == SESS_ROLE_WHIP ? 0 : 1;
+	c->media.pt[0] = c->media.pt[1] = c->media.rtx_pt = DPMSG_PT_NONE;
+	for (unsigned k = 0; k < s->n_tracks; k++) {
+		const struct sess_track *t = &s->tracks[k];
+		unsigned kind = t->kind == SDP_KIND_VIDEO ? 1 : 0;
+		c->media.pt[kind] = t->pt;
+		c->media.local_ssrc[kind] = t->local_ssrc;
+		c->media.remote_ssrc[kind] = t->remote_ssrc;
+		if (kind == 1 && t->has_rtx)
+			c->media.rtx_pt = t->rtx_pt;
+	}
 	for (unsigned i = 0; i < n_cands; i++)
 		if (sessmgr_add_candidate(m, s, &cands[i]) != 0)
 			break; /* the agent learns the pair from the first request anyway */

@@ -108,6 +108,8 @@ struct sess_track {
 	char mid[SDP_MID_MAX];
 	uint32_t remote_ssrc;
 	uint32_t local_ssrc;
+	uint8_t has_rtx;
+	uint8_t rtx_pt;
 };
 
 struct sess {

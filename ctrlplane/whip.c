@@ -362,6 +362,8 @@ session_summary(struct sess *s, const struct sdp_answer *a)
 		snprintf(t->mid, sizeof(t->mid), "%s", m->mid);
 		t->remote_ssrc = m->n_remote_ssrc ? m->remote_ssrcs[0].ssrc : 0;
 		t->local_ssrc = m->local.ssrc;
+		t->has_rtx = m->has_rtx;
+		t->rtx_pt = m->rtx.pt;
 	}
 }
 

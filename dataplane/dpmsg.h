@@ -58,6 +58,17 @@ struct dpmsg_srtp {
 	uint8_t remote_salt[14];
 };
 
+/* What a session does with media (ADD): its stream, role and negotiated payload types. */
+#define DPMSG_PT_NONE 0xff
+struct dpmsg_media {
+	uint32_t stream;         /* the node's stream index (session.c) */
+	uint8_t role;            /* 0 publisher (WHIP), 1 viewer (WHEP) */
+	uint8_t pt[2];           /* negotiated PT by kind, [0] audio [1] video; DPMSG_PT_NONE */
+	uint8_t rtx_pt;          /* the video rtx PT, DPMSG_PT_NONE */
+	uint32_t local_ssrc[2];  /* what we send per kind (viewers) */
+	uint32_t remote_ssrc[2]; /* what the peer signaled per kind (publishers); 0 unknown */
+};
+
 struct dpmsg_cmd {
 	uint16_t version; /* DPMSG_VERSION */
 	uint16_t type;    /* enum dpmsg_cmd_type */
@@ -67,6 +78,7 @@ struct dpmsg_cmd {
 	uint32_t sess_id;  /* the control plane's session index, echoed in events */
 	uint32_t local_priority;
 	struct dpmsg_creds creds; /* ADD, RESTART */
+	struct dpmsg_media media; /* ADD */
 	struct dpmsg_cand cand;   /* CAND */
 	struct dpmsg_srtp srtp;   /* SRTP */
 };

@@ -10,6 +10,7 @@
 #include <rte_ring.h>
 
 #include "dpmsg.h"
+#include "fwd.h"
 #include "log.h"
 #include "pkt.h"
 #include "steer.h"
@@ -88,6 +89,17 @@ worker_setup(struct dp *dp, const unsigned *lcores, uint16_t n_rxq, uint16_t n_t
 			}
 			wsess_table_init(&w->sess, slots, sp->slots, flows, nflows, i, sp->node,
 					sp->keys, sp->nkeys, sp->srtp_be, w->srtp_eng);
+			if (sp->streams != 0) {
+				struct wstream *st = rte_zmalloc_socket("rtc_streams",
+						sizeof(*st) * sp->streams, RTE_CACHE_LINE_SIZE, sock);
+				if (st == NULL) {
+					snprintf(err, errlen, "no memory for %u streams on worker %u",
+							sp->streams, i);
+					worker_teardown(dp);
+					return -ENOMEM;
+				}
+				wsess_table_streams(&w->sess, st, sp->streams);
+			}
 		}
 	}
 	for (uint16_t i = 0; i < dp->n_workers; i++) {
@@ -130,6 +142,7 @@ worker_teardown(struct dp *dp)
 			memset(w->sess.s, 0, sizeof(struct wsess) * w->sess.cap);
 			rte_free(w->sess.s);
 			rte_free(w->sess.flows.e);
+			rte_free(w->sess.streams);
 		}
 		if (w->srtp_eng != NULL)
 			srtp_engine_free(w->sess.srtp_be, w->srtp_eng);
@@ -217,13 +230,123 @@ static int worker_handoff(const struct dp *dp, struct worker *w, struct rte_mbuf
 		unsigned owner);
 
 /*
+ * A new frame to @v's selected pair: headers, then @len bytes from @fill
+ * (which writes them at the given place and returns the length it wrote,
+ * 0 to give up), protected with @v's outbound SRTP or SRTCP context.
+ */
+static int
+worker_send_srtp(const struct dp *dp, struct worker *w, struct rte_mempool *pool, struct wsess *v,
+		int rtcp, const uint8_t *rtp, uint16_t len, int pt, uint32_t ssrc)
+{
+	struct rte_mbuf *m;
+	uint16_t hlen = pkt_udp_headers_len(v->flow.family, v->l2_len), n;
+	uint8_t *frame, *pl[1];
+	uint16_t lens[1];
+	uint8_t res[1];
+
+	if (!v->srtp_on || !v->has_flow || v->l2_len == 0)
+		return -1;
+	m = rte_pktmbuf_alloc(pool);
+	if (m == NULL) {
+		rtc_stats_inc(&w->stats, RTC_DROP_fwd_no_mbuf);
+		return -1;
+	}
+	frame = (uint8_t *)rte_pktmbuf_append(m, (uint16_t)(hlen + len + SRTP_MAX_TRAILER));
+	if (frame == NULL) {
+		rte_pktmbuf_free(m);
+		rtc_stats_inc(&w->stats, RTC_DROP_fwd_no_mbuf);
+		return -1;
+	}
+	if (pt >= 0)
+		n = fwd_rtp_rewrite(rtp, len, frame + hlen, (uint16_t)(len), (uint8_t)pt, ssrc);
+	else
+		n = (uint16_t)(memcpy(frame + hlen, rtp, len), len);
+	pl[0] = frame + hlen;
+	lens[0] = n;
+	if (n == 0 || (rtcp ? srtp_protect_rtcp_burst(w->srtp_eng, &v->tx, pl, lens, 1, res)
+			    : srtp_protect_burst(w->srtp_eng, &v->tx, pl, lens, 1, res)) != 1) {
+		rte_pktmbuf_free(m);
+		rtc_stats_inc(&w->stats, RTC_DROP_fwd_protect_failed);
+		return -1;
+	}
+	n = pkt_udp_build(frame, v->l2, v->l2_len, &v->flow, lens[0]);
+	rte_pktmbuf_trim(m, (uint16_t)(rte_pktmbuf_data_len(m) - n));
+	v->tx_packets++;
+	v->tx_bytes += lens[0];
+	worker_tx(dp, w, m);
+	return 0;
+}
+
+/* Ask the stream's publisher (on this worker) for a keyframe: a PLI, at most every 500 ms. */
+static void
+worker_request_keyframe(const struct dp *dp, struct worker *w, struct rte_mempool *pool,
+		uint32_t stream, uint64_t now_us)
+{
+	struct wstream *st;
+	struct wsess *pub;
+	uint8_t pli[FWD_PLI_LEN];
+
+	if (stream >= w->sess.n_streams)
+		return;
+	st = &w->sess.streams[stream];
+	if (st->pub < 0)
+		return;
+	if (now_us - st->last_pli_us < 500000) {
+		st->pli_pending = 1; /* sent when the 500 ms have passed (worker_fanout) */
+		return;
+	}
+	pub = &w->sess.s[st->pub];
+	if (pub->remote_ssrc[1] == 0)
+		return; /* no video SSRC known yet */
+	/* sender: any SSRC of ours for this session (it sends no media); media: its video */
+	fwd_rtcp_pli(pli, 0x52544300u | (uint32_t)(st->pub & 0xff), pub->remote_ssrc[1]);
+	if (worker_send_srtp(dp, w, pool, pub, 1, pli, sizeof(pli), -1, 0) == 0) {
+		st->last_pli_us = now_us;
+		st->pli_pending = 0;
+		rtc_stats_inc(&w->stats, RTC_STAT_pli_sent);
+	}
+}
+
+/* A publisher's unprotected RTP to every viewer of its stream on this worker. */
+static void
+worker_fanout(const struct dp *dp, struct worker *w, struct rte_mempool *pool, struct wsess *pub,
+		const uint8_t *rtp, uint16_t len, uint64_t now_us)
+{
+	int kind = wsess_kind_of_pt(pub, fwd_rtp_pt(rtp, len));
+	struct wstream *st;
+	int32_t v;
+
+	if (kind < 0 || kind > 1 || pub->stream >= w->sess.n_streams) {
+		/* RTX (no retransmission buffer yet) or a payload type nobody negotiated */
+		rtc_stats_inc(&w->stats, RTC_DROP_rtp_not_forwarded);
+		return;
+	}
+	if (pub->remote_ssrc[kind] == 0)
+		pub->remote_ssrc[kind] = fwd_rtp_ssrc(rtp, len);
+	st = &w->sess.streams[pub->stream];
+	if (st->pli_pending && now_us - st->last_pli_us >= 500000)
+		worker_request_keyframe(dp, w, pool, pub->stream, now_us);
+	for (v = st->first_viewer; v >= 0; v = w->sess.s[v].next_viewer) {
+		struct wsess *vs = &w->sess.s[v];
+		if (vs->pt[kind] == DPMSG_PT_NONE)
+			continue;
+		if (worker_send_srtp(dp, w, pool, vs, 0, rtp, len, vs->pt[kind],
+				    vs->local_ssrc[kind]) == 0) {
+			vs->fwd_packets++;
+			vs->fwd_bytes += len;
+			rtc_stats_inc(&w->stats, RTC_STAT_fwd_rtp);
+		}
+	}
+}
+
+/*
  * DTLS, RTP, RTCP of a session's selected pair (the flow table). DTLS goes
  * to the control lcore; SRTP/SRTCP is unprotected here and counted (the
  * forwarding path is the next step). 1 if @m was consumed.
  */
 static inline int
-worker_media_flow(struct worker *w, struct rte_mbuf *m, const struct pkt_media *meta,
-		uint64_t now_us)
+worker_media_flow(const struct dp *dp, struct worker *w, struct rte_mbuf *m,
+		const struct pkt_media *meta, uint64_t now_us)
 {
 	uint8_t *pl = rte_pktmbuf_mtod_offset(m, uint8_t *, meta->payload_off);
 	uint16_t len = meta->payload_len;
@@ -253,7 +376,18 @@ worker_media_flow(struct worker *w, struct rte_mbuf *m, const struct pkt_media *
 		return 1;
 	}
 	case WSESS_RTP:
-		rtc_stats_inc(&w->stats, RTC_DROP_rtp_not_forwarded);
+		if (meta->cls == DEMUX_RTP && s->role == 0) {
+			worker_fanout(dp, w, m->pool, s, pl, len, now_us);
+		} else if (meta->cls == DEMUX_RTCP && s->role == 1) {
+			/* a viewer's PLI/FIR: the publisher is asked for a keyframe */
+			if (fwd_rtcp_wants_keyframe(pl, len))
+				worker_request_keyframe(dp, w, m->pool, s->stream, now_us);
+			rtc_stats_inc(&w->stats, RTC_STAT_rtcp_consumed);
+		} else if (meta->cls == DEMUX_RTCP) {
+			rtc_stats_inc(&w->stats, RTC_STAT_rtcp_consumed);
+		} else {
+			rtc_stats_inc(&w->stats, RTC_DROP_rtp_not_forwarded);
+		}
 		return 0;
 	default:
 		return 0;
@@ -283,7 +417,7 @@ worker_media(const struct dp *dp, struct worker *w, struct rte_mbuf *m,
 
 	rtc_stats_inc(&w->stats, cls_stat[meta->cls]);
 	if (meta->cls != DEMUX_STUN)
-		return worker_media_flow(w, m, meta, now_us);
+		return worker_media_flow(dp, w, m, meta, now_us);
 	switch (wsess_stun(&w->sess, now_us, &meta->flow, rte_pktmbuf_mtod(m, const uint8_t *),
 			meta->l2_len, rte_pktmbuf_mtod_offset(m, const uint8_t *, meta->payload_off),
 			meta->payload_len, &w->stats, &resp, &resp_len, &owner, ev, RTE_DIM(ev),
@@ -487,8 +621,13 @@ worker_control(const struct dp *dp, struct worker *w, uint64_t now_us)
 
 	n = rte_ring_dequeue_burst_elem(w->cmd_ring, cmd, sizeof(cmd[0]), RTE_DIM(cmd), NULL);
 	for (unsigned i = 0; i < n; i++) {
-		if (wsess_apply(&w->sess, &cmd[i], now_us, &ev[n_ev], &w->stats))
-			n_ev++;
+		int got_ev = wsess_apply(&w->sess, &cmd[i], now_us, &ev[n_ev], &w->stats);
+		/* a viewer whose SRTP is ready wants a keyframe now, not at the next one */
+		if (got_ev && ev[n_ev].type == DPMSG_EV_SRTP && ev[n_ev].status == 0 &&
+				cmd[i].slot < w->sess.cap && w->sess.s[cmd[i].slot].role == 1 &&
+				dp->pool != NULL)
+			worker_request_keyframe(dp, w, dp->pool, w->sess.s[cmd[i].slot].stream, now_us);
+		n_ev += got_ev ? 1u : 0u;
 	}
 	worker_send_events(w, ev, n_ev);
 	n_ev = 0;

@@ -58,7 +58,8 @@ struct worker {
 
 /* The sessions every worker can hold, and the keys of the routing labels. */
 struct worker_sess_params {
-	uint32_t slots; /* per worker */
+	uint32_t slots;   /* per worker */
+	uint32_t streams; /* the node's stream indexes: session.max */
 	uint16_t node;
 	unsigned nkeys;
 	const struct ufrag_key *keys;
@@ -73,6 +74,7 @@ struct dp {
 	struct netif nif;
 	struct worker_idle idle;
 	uint64_t tx_drain_tsc; /* flush a partial TX burst after this many TSC cycles */
+	struct rte_mempool *pool; /* for frames workers make (forwarding, RTCP); NUMA: see port.c */
 	struct worker *workers; /* n_workers, cache-aligned */
 };
 

@@ -33,6 +33,77 @@ wsess_table_init(struct wsess_table *t, struct wsess *slots, uint32_t cap,
 	t->srtp_eng = eng;
 }
 
+void
+wsess_table_streams(struct wsess_table *t, struct wstream *streams, uint32_t n)
+{
+	t->streams = streams;
+	t->n_streams = n;
+	for (uint32_t i = 0; i < n; i++) {
+		streams[i].pub = -1;
+		streams[i].first_viewer = -1;
+		streams[i].n_viewers = 0;
+		streams[i].last_pli_us = 0;
+		streams[i].pli_pending = 0;
+	}
+}
+
+int
+wsess_kind_of_pt(const struct wsess *s, int pt)
+{
+	if (pt < 0 || pt == DPMSG_PT_NONE)
+		return -1;
+	if (pt == s->pt[0])
+		return 0;
+	if (pt == s->pt[1])
+		return 1;
+	if (pt == s->rtx_pt)
+		return 2;
+	return -1;
+}
+
+/* Join / leave the stream's lists on this worker. */
+static void
+stream_link(struct wsess_table *t, struct wsess *s, int32_t slot)
+{
+	struct wstream *st;
+
+	s->next_viewer = s->prev_viewer = -1;
+	if (s->stream >= t->n_streams)
+		return;
+	st = &t->streams[s->stream];
+	if (s->role == 0) {
+		st->pub = slot;
+		return;
+	}
+	s->next_viewer = st->first_viewer;
+	if (st->first_viewer >= 0)
+		t->s[st->first_viewer].prev_viewer = slot;
+	st->first_viewer = slot;
+	st->n_viewers++;
+}
+
+static void
+stream_unlink(struct wsess_table *t, struct wsess *s, int32_t slot)
+{
+	struct wstream *st;
+
+	if (s->stream >= t->n_streams)
+		return;
+	st = &t->streams[s->stream];
+	if (s->role == 0) {
+		if (st->pub == slot)
+			st->pub = -1;
+		return;
+	}
+	if (s->prev_viewer >= 0)
+		t->s[s->prev_viewer].next_viewer = s->next_viewer;
+	else if (st->first_viewer == slot)
+		st->first_viewer = s->next_viewer;
+	if (s->next_viewer >= 0)
+		t->s[s->next_viewer].prev_viewer = s->prev_viewer;
+	st->n_viewers--;
+}
+
 static void
 addr_to_flow16(const struct stun_addr *a, uint8_t out[16])
 {
@@ -131,6 +202,13 @@ wsess_apply(struct wsess_table *t, const struct dpmsg_cmd *c, uint64_t now_us,
 		s->active = 1;
 		s->gen = c->gen;
 		s->sess_id = c->sess_id;
+		s->role = c->media.role;
+		memcpy(s->pt, c->media.pt, sizeof(s->pt));
+		s->rtx_pt = c->media.rtx_pt;
+		memcpy(s->local_ssrc, c->media.local_ssrc, sizeof(s->local_ssrc));
+		memcpy(s->remote_ssrc, c->media.remote_ssrc, sizeof(s->remote_ssrc));
+		s->stream = c->media.stream;
+		stream_link(t, s, (int32_t)c->slot);
 		s->next_timeout_us = ice_agent_poll_timeout(&s->ice);
 		ev_fill(ev, t, c, DPMSG_EV_ADDED, 0, now_us);
 		return 1;
@@ -188,6 +266,7 @@ wsess_apply(struct wsess_table *t, const struct dpmsg_cmd *c, uint64_t now_us,
 		}
 		if (s->has_flow)
 			flowtab_del(&t->flows, &s->flow, c->slot);
+		stream_unlink(t, s, (int32_t)c->slot);
 		memset(s, 0, sizeof(*s)); /* the ICE password and SRTP keys too */
 		t->n_active--;
 		ev_fill(ev, t, c, DPMSG_EV_REMOVED, 0, now_us);

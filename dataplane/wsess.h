@@ -49,10 +49,28 @@ struct wsess {
 	uint64_t last_rx_us;
 	uint64_t next_timeout_us;
 	struct pkt_flow flow; /* the selected pair, as received: remote = the peer */
+	/* media (dpmsg_media of the ADD) */
+	uint8_t role; /* 0 publisher, 1 viewer */
+	uint8_t pt[2];
+	uint8_t rtx_pt;
+	uint32_t local_ssrc[2];
+	uint32_t remote_ssrc[2];
+	uint32_t stream;
+	int32_t next_viewer, prev_viewer; /* the stream's viewer list on this worker; -1 ends */
+	uint64_t fwd_packets, fwd_bytes;  /* what this session was sent as a viewer */
 	struct wsess_media_stats media;
 	struct srtp_ctx rx; /* SRTP_DIR_INBOUND, the peer's keys */
 	struct srtp_ctx tx; /* SRTP_DIR_OUTBOUND, ours */
 	struct ice_agent ice;
+};
+
+/* A stream as this worker sees it: its publisher, if here, and its viewers here. */
+struct wstream {
+	int32_t pub;          /* slot, -1 = none on this worker */
+	int32_t first_viewer; /* slot, -1 = none */
+	uint32_t n_viewers;
+	uint64_t last_pli_us; /* keyframe requests are rate-limited per stream */
+	uint8_t pli_pending;  /* one was asked for within the limit: send it when it passes */
 };
 
 struct wsess_table {
@@ -65,6 +83,8 @@ struct wsess_table {
 	struct wsess *s; /* [cap], the caller's memory */
 	uint64_t next_scan_us;
 	struct flowtab flows; /* selected pairs -> slots */
+	uint32_t n_streams;
+	struct wstream *streams; /* [n_streams] by the node's stream index, the caller's memory */
 	const struct srtp_backend *srtp_be;
 	struct srtp_engine *srtp_eng; /* this worker's */
 };
@@ -86,6 +106,10 @@ void wsess_table_init(struct wsess_table *t, struct wsess *slots, uint32_t cap,
 		struct flowtab_entry *flows, uint32_t nflows, uint16_t worker, uint16_t node,
 		const struct ufrag_key *keys, unsigned nkeys, const struct srtp_backend *be,
 		struct srtp_engine *eng);
+/* The stream table (@n entries, any content): every stream starts empty. No streams: NULL, 0. */
+void wsess_table_streams(struct wsess_table *t, struct wstream *streams, uint32_t n);
+/* The media kind (0 audio, 1 video) of payload type @pt of publisher @s; 2 for its RTX, -1 none. */
+int wsess_kind_of_pt(const struct wsess *s, int pt);
 
 /* Apply one command; returns 1 and fills @ev when the control lcore is to be told. */
 int wsess_apply(struct wsess_table *t, const struct dpmsg_cmd *c, uint64_t now_us,

@@ -1,0 +1,83 @@
+/* SFU forwarding, per packet (see fwd.h). */
+#include <string.h>
+
+#include "fwd.h"
+
+static uint32_t
+rd32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static void
+wr32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)(v >> 24);
+	p[1] = (uint8_t)(v >> 16);
+	p[2] = (uint8_t)(v >> 8);
+	p[3] = (uint8_t)v;
+}
+
+uint32_t
+fwd_rtp_ssrc(const uint8_t *p, uint16_t len)
+{
+	return len >= 12 ? rd32(p + 8) : 0;
+}
+
+uint16_t
+fwd_rtp_rewrite(const uint8_t *in, uint16_t len, uint8_t *out, uint16_t cap, uint8_t pt,
+		uint32_t ssrc)
+{
+	uint32_t hdr, ext = 0;
+	uint16_t n;
+
+	if (len < 12 || (in[0] >> 6) != 2)
+		return 0;
+	hdr = 12u + 4u * (in[0] & 0x0f); /* CSRCs */
+	if (hdr > len)
+		return 0;
+	if (in[0] & 0x10) { /* RFC 3550 §5.3.1: 16-bit profile, 16-bit length in words */
+		if (hdr + 4 > len)
+			return 0;
+		ext = 4u + 4u * ((uint32_t)in[hdr + 2] << 8 | in[hdr + 3]);
+		if (hdr + ext > len)
+			return 0;
+	}
+	n = (uint16_t)(len - ext);
+	if (n > cap)
+		return 0;
+	memcpy(out, in, hdr);
+	memcpy(out + hdr, in + hdr + ext, len - hdr - ext);
+	out[0] &= (uint8_t)~0x10;
+	out[1] = (uint8_t)((in[1] & 0x80) | (pt & 0x7f));
+	wr32(out + 8, ssrc);
+	return n;
+}
+
+void
+fwd_rtcp_pli(uint8_t out[FWD_PLI_LEN], uint32_t sender, uint32_t media)
+{
+	out[0] = 0x80 | 1; /* V=2, FMT=1 (PLI) */
+	out[1] = 206;      /* PSFB */
+	out[2] = 0;
+	out[3] = 2; /* length: 3 words - 1 */
+	wr32(out + 4, sender);
+	wr32(out + 8, media);
+}
+
+int
+fwd_rtcp_wants_keyframe(const uint8_t *p, uint16_t len)
+{
+	uint32_t off = 0;
+
+	while (off + 4 <= len) {
+		uint32_t plen = 4u * (((uint32_t)p[off + 2] << 8 | p[off + 3]) + 1u);
+		uint8_t fmt = p[off] & 0x1f;
+		if ((p[off] >> 6) != 2 || off + plen > len)
+			return 0;
+		if (p[off + 1] == 206 && (fmt == 1 || fmt == 4))
+			return 1;
+		off += plen;
+	}
+	return 0;
+}

@@ -1,0 +1,45 @@
+/*
+ * SFU forwarding, the per-packet part: an unprotected RTP packet of a
+ * publisher rewritten for one viewer (payload type and SSRC to what the
+ * viewer negotiated; header extensions removed, since their ids are the
+ * publisher's and the viewer negotiated its own), and the RTCP a node sends
+ * on its own (a PLI to ask a publisher for a keyframe). Sans-IO over byte
+ * buffers; no allocation.
+ */
+#ifndef RTC_FWD_H
+#define RTC_FWD_H
+
+#include <stdint.h>
+
+#define FWD_PLI_LEN 12 /* RFC 4585 §6.3.1: PSFB FMT 1, no FCI */
+
+/*
+ * Write @in[0..len) (RTP, RFC 3550 §5.1) into @out with PT @pt, SSRC @ssrc,
+ * no header extension (X cleared, RFC 8285 block dropped); marker, sequence
+ * number, timestamp, CSRCs, payload and padding as they were. Returns the
+ * new length, or 0 if @in is not RTP version 2 or overruns its length, or
+ * @cap is too small. @in and @out must not overlap.
+ */
+uint16_t fwd_rtp_rewrite(const uint8_t *in, uint16_t len, uint8_t *out, uint16_t cap, uint8_t pt,
+		uint32_t ssrc);
+
+/* The payload type of an RTP packet (no checks beyond the length: 2 bytes). */
+static inline int
+fwd_rtp_pt(const uint8_t *p, uint16_t len)
+{
+	return len >= 12 ? (p[1] & 0x7f) : -1;
+}
+
+/* The SSRC of an RTP packet, 0 if too short. */
+uint32_t fwd_rtp_ssrc(const uint8_t *p, uint16_t len);
+
+/* A PLI (RFC 4585 §6.3.1) from @sender about @media into @out (FWD_PLI_LEN bytes). */
+void fwd_rtcp_pli(uint8_t out[FWD_PLI_LEN], uint32_t sender, uint32_t media);
+
+/*
+ * Does the compound RTCP packet @p[0..len) hold a PLI (PSFB FMT 1) or FIR
+ * (PSFB FMT 4, RFC 5104)? 1 or 0; a malformed compound is 0.
+ */
+int fwd_rtcp_wants_keyframe(const uint8_t *p, uint16_t len);
+
+#endif
