@@ -253,7 +253,11 @@ opus_rx_push(struct opus_rx *rx, uint16_t seq, uint32_t ts, const uint8_t *paylo
 		goto accepted;
 	}
 	/* far out of line: RFC 3550 A.1, two in sequence make a new start */
-	if (rx->bad_seq_valid && seq == rx->bad_seq && !rx->over_used) {
+	if (rx->over_used) {
+		rx->ctr[OPUS_RX_C_BUSY]++;
+		return OPUS_RX_BUSY;
+	}
+	if (rx->bad_seq_valid && seq == rx->bad_seq) {
 		slot_store(&rx->over, seq, ext_ts, payload, len, now_us);
 		rx->over_used = 1;
 		rx->over_resync = 1;
