@@ -9,6 +9,11 @@
  * STT_MODE_JSGF searches the caller's grammar (an FSG search, which in this
  * version computes no posteriors: confidence -1).
  *
+ * Every utterance is recognised on its own: ps_start_stream() before each
+ * resets the front end's noise estimate, which otherwise carries over from
+ * the utterances the same thread decoded before, so that a result depends
+ * only on its audio, not on the thread or on the order of work.
+ *
  * Without partial results an utterance goes to ps_process_raw() in one
  * call as a full utterance (batch cepstral mean normalisation); with
  * partial_ms it is fed in chunks of that length (live normalisation) and
@@ -151,7 +156,8 @@ ps_decode_job(void *dec, struct stt_pool_worker *w, const struct stt_pool_job *j
 	const char *hyp;
 	int32 score;
 
-	if (ps_start_utt(ps) != 0)
+	/* a new stream resets the noise estimate: the result depends on this audio only */
+	if (ps_start_stream(ps) != 0 || ps_start_utt(ps) != 0)
 		return -EIO;
 	if (chunk == 0) {
 		if (ps_process_raw(ps, job->pcm, job->n, FALSE, TRUE) < 0)

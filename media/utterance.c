@@ -18,10 +18,11 @@ struct media_utt {
 	uint32_t utt;
 	uint64_t utt_len; /* samples fed to it */
 	uint64_t max_samples, min_samples;
+	uint32_t preroll;
 
 	uint8_t started;
 	uint64_t next_pos; /* position after the last sample seen */
-	/* pre-roll: the last ring_fill samples before next_pos */
+	/* the last ring_fill samples before next_pos: pre-roll + late-mark allowance */
 	uint32_t ring_cap, ring_fill, ring_head; /* head: index of the oldest */
 	int16_t *ring;
 };
@@ -68,13 +69,12 @@ media_utt_create(const struct media_utt_config *cfg, struct stt_engine *e, uint6
 	u->stream = stream;
 	u->max_samples = (uint64_t)c.max_ms * (MEDIA_UTT_RATE / 1000u);
 	u->min_samples = (uint64_t)c.min_ms * (MEDIA_UTT_RATE / 1000u);
-	u->ring_cap = c.preroll_ms * (MEDIA_UTT_RATE / 1000u);
-	if (u->ring_cap > 0) {
-		u->ring = malloc(u->ring_cap * sizeof(int16_t));
-		if (u->ring == NULL) {
-			free(u);
-			return -ENOMEM;
-		}
+	u->preroll = c.preroll_ms * (MEDIA_UTT_RATE / 1000u);
+	u->ring_cap = (c.preroll_ms + MEDIA_UTT_LATE_MS) * (MEDIA_UTT_RATE / 1000u);
+	u->ring = malloc(u->ring_cap * sizeof(int16_t));
+	if (u->ring == NULL) {
+		free(u);
+		return -ENOMEM;
 	}
 	*out = u;
 	return 0;
@@ -106,8 +106,6 @@ media_utt_counters(const struct media_utt *u)
 static void
 ring_append(struct media_utt *u, const int16_t *pcm, size_t n)
 {
-	if (u->ring_cap == 0)
-		return;
 	if (n >= u->ring_cap) {
 		memcpy(u->ring, pcm + n - u->ring_cap, u->ring_cap * sizeof(int16_t));
 		u->ring_head = 0;
@@ -186,7 +184,7 @@ utt_feed(struct media_utt *u, uint64_t pos, const int16_t *pcm, size_t n)
 static void
 speech_start(struct media_utt *u, uint64_t p)
 {
-	uint64_t back = (uint64_t)u->ring_cap;
+	uint64_t back = u->preroll;
 	uint64_t from = p > back ? p - back : 0;
 	uint64_t oldest = u->next_pos - u->ring_fill;
 

@@ -22,6 +22,8 @@
 #include "stt.h"
 
 #define MEDIA_UTT_RATE 16000u
+/* A start mark this much older than the audio being pushed still gets its whole pre-roll. */
+#define MEDIA_UTT_LATE_MS 100u
 
 enum media_vad_kind {
 	MEDIA_VAD_START = 1, /* speech starts at pos */
@@ -74,7 +76,8 @@ void media_utt_free(struct media_utt *u);
 
 /*
  * @n samples at stream position @pos, with the VAD marks that fall in
- * [@pos, @pos + @n) (or earlier: a late start uses the pre-roll, a late end
+ * [@pos, @pos + @n) (or earlier: a start up to MEDIA_UTT_LATE_MS before
+ * @pos still gets its full pre-roll, an older one what is left; a late end
  * ends now), in non-decreasing pos order. Marks at or after @pos + @n are
  * ignored and counted. Returns 0; -EINVAL if @pcm is NULL with n > 0 or
  * @marks NULL with nmarks > 0 (nothing done).

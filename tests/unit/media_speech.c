@@ -77,9 +77,12 @@ run_capture(char *const argv[], size_t *len)
 }
 
 int
-media_speech_espeak(const char *voice, const char *text, int16_t **pcm, size_t *n, unsigned *rate)
+media_speech_espeak(const char *voice, unsigned wpm, const char *text, int16_t **pcm, size_t *n,
+        unsigned *rate)
 {
-	char *argv[] = {"espeak-ng", "-v", (char *)voice, "--stdout", (char *)text, NULL};
+	char speed[16];
+	snprintf(speed, sizeof(speed), "%u", wpm ? wpm : 175);
+	char *argv[] = {"espeak-ng", "-v", (char *)voice, "-s", speed, "--stdout", (char *)text, NULL};
 	size_t len = 0, off = 12;
 	uint8_t *w = run_capture(argv, &len);
 	unsigned fmt_rate = 0, fmt_ok = 0;
@@ -163,7 +166,7 @@ media_speech_make(const char *text, unsigned rate_out, int16_t **pcm, size_t *n)
 	size_t nraw, nout;
 	unsigned rate;
 
-	if (media_speech_espeak("en-us", text, &raw, &nraw, &rate) != 0)
+	if (media_speech_espeak(MEDIA_SPEECH_VOICE, 0, text, &raw, &nraw, &rate) != 0)
 		return -1;
 	int16_t *out = media_speech_resample(raw, nraw, rate, rate_out, &nout);
 	free(raw);

@@ -13,13 +13,21 @@
 #include <stdint.h>
 
 /*
- * Speak @text with espeak-ng (voice @voice, e.g. "en-us") and return its
+ * The voice the tests use: American English with espeak-ng's Klatt
+ * formant synthesiser (variant klatt2), which pocketsphinx's en-us model
+ * recognises far better than the default voice (docs/media.md).
+ */
+#define MEDIA_SPEECH_VOICE "en-us+klatt2"
+
+/*
+ * Speak @text with espeak-ng (voice @voice, e.g. "en-us", at @wpm words per
+ * minute, 0 = espeak-ng's default 175) and return its
  * samples in *@pcm (malloc'd, the caller frees), their count in *@n and the
  * rate in *@rate (22050 for espeak-ng). 0, or -1 when espeak-ng could not
  * run or wrote no valid WAV (a message is printed).
  */
-int media_speech_espeak(const char *voice, const char *text, int16_t **pcm, size_t *n,
-        unsigned *rate);
+int media_speech_espeak(const char *voice, unsigned wpm, const char *text, int16_t **pcm,
+        size_t *n, unsigned *rate);
 
 /*
  * Resample @n samples from @rate_in to @rate_out (Blackman-windowed sinc,
