@@ -40,6 +40,12 @@
 #define STT_PS_SEARCH "commands"
 #define STT_PS_FRAME_US 10000u /* -frate 100 */
 
+/* One recogniser thread's decoder. */
+struct ps_dec {
+	ps_decoder_t *ps;
+	int posteriors; /* LM search: the lattice gives posterior probabilities */
+};
+
 struct ps_ctx {
 	struct stt_config cfg;
 	char *jsgf; /* our copy */
@@ -55,6 +61,7 @@ dec_create(void *arg, void **out)
 	const char *lm = c->cfg.lm ? c->cfg.lm : STT_PS_LM;
 	cmd_ln_t *cl;
 	ps_decoder_t *ps;
+	struct ps_dec *d;
 
 	if (c->cfg.mode == STT_MODE_LM)
 		cl = cmd_ln_init(NULL, ps_args(), TRUE, "-hmm", hmm, "-dict", dict, "-lm", lm, NULL);
@@ -72,14 +79,25 @@ dec_create(void *arg, void **out)
 		ps_free(ps);
 		return -EINVAL;
 	}
-	*out = ps;
+	d = malloc(sizeof(*d));
+	if (d == NULL) {
+		ps_free(ps);
+		return -ENOMEM;
+	}
+	d->ps = ps;
+	/* from the config, not ps_get_search(), which leaks an iterator in this version */
+	d->posteriors = c->cfg.mode == STT_MODE_LM;
+	*out = d;
 	return 0;
 }
 
 static void
 dec_free(void *dec)
 {
-	ps_free(dec);
+	struct ps_dec *d = dec;
+
+	ps_free(d->ps);
+	free(d);
 }
 
 /* Dictionary fillers and sentence marks are not words of the transcript. */
@@ -150,9 +168,10 @@ static int
 ps_decode_job(void *dec, struct stt_pool_worker *w, const struct stt_pool_job *job,
         struct stt_result *res)
 {
-	ps_decoder_t *ps = dec;
+	struct ps_dec *d = dec;
+	ps_decoder_t *ps = d->ps;
 	size_t chunk = stt_pool_partial_samples(w);
-	int posteriors = strcmp(ps_get_search(ps), STT_PS_SEARCH) != 0; /* LM search */
+	int posteriors = d->posteriors;
 	const char *hyp;
 	int32 score;
 

@@ -412,6 +412,39 @@ scenario_make(struct scenario *s)
 	}
 }
 
+/*
+ * With RTC_OPUS_RX_SEEDS=<dir>, write the delivery order as a script for
+ * tests/fuzz/fuzz_opus_rx.c (its input format is described there).
+ */
+static void
+seeds_write(const size_t *order, size_t n, const char *name, uint8_t cfg)
+{
+	const char *dir = getenv("RTC_OPUS_RX_SEEDS");
+	char path[512];
+	FILE *fp;
+	size_t prev = 0;
+
+	if (dir == NULL)
+		return;
+	snprintf(path, sizeof(path), "%s/%s.bin", dir, name);
+	fp = fopen(path, "wb");
+	assert_non_null(fp);
+	fputc(cfg, fp);
+	for (size_t k = 0; k < n; k++) {
+		size_t i = order[k];
+		long ds = (long)i - (long)prev;
+		if (ds < -128 || ds > 127 || g_pkts[i].len > 254)
+			continue;
+		fputc(0x02, fp); /* 20 ms later */
+		fputc((uint8_t)(int8_t)ds, fp);
+		fputc((uint8_t)(int8_t)(ds * 8), fp); /* 960 = 8 x 120 */
+		fputc(g_pkts[i].len, fp);
+		fwrite(g_pkts[i].data, 1, (size_t)g_pkts[i].len, fp);
+		prev = i;
+	}
+	fclose(fp);
+}
+
 static void
 test_loss_reorder_dup(void **state)
 {
@@ -423,6 +456,16 @@ test_loss_reorder_dup(void **state)
 	double q_clean, q_plc = 0, q_fec = 0;
 
 	scenario_make(&s);
+	{
+		/* short scripts for the fuzzer: the start, and the stretch with reorders */
+		size_t k40 = 0;
+		while (k40 < s.norder && s.order[k40] != 41)
+			k40++;
+		seeds_write(s.order, s.norder < 60 ? s.norder : 60, "speech_start", 0x12);
+		seeds_write(s.order + k40, s.norder - k40 < 40 ? s.norder - k40 : 40, "reorder_dup",
+		        0x32);
+		seeds_write(s.order + 90, 110, "bursts", 0x52);
+	}
 	assert_int_equal(opus_rx_create(NULL, &r.rx), 0);
 	r.out = calloc(g_npkts * FR + FR, sizeof(int16_t));
 	r.flags = calloc(g_npkts + 1, 1);
