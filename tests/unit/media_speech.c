@@ -125,36 +125,71 @@ bad:
 	return -1;
 }
 
+static unsigned
+gcd_u(unsigned a, unsigned b)
+{
+	while (b != 0) {
+		unsigned t = a % b;
+		a = b;
+		b = t;
+	}
+	return a;
+}
+
+/*
+ * Output sample i sits at input position t = i * M / L (rate_in / rate_out
+ * = M / L in lowest terms), so its fractional part is one of L phases p / L.
+ * The taps of each phase are computed once: h(x) = 2 fc sinc(2 fc x) w(x),
+ * x = k - t, with a Blackman window w over |x| <= half.
+ */
 int16_t *
 media_speech_resample(const int16_t *in, size_t n, unsigned rate_in, unsigned rate_out,
         size_t *n_out)
 {
-	const double step = (double)rate_in / rate_out; /* input samples per output sample */
+	const unsigned g = gcd_u(rate_in, rate_out);
+	const unsigned L = rate_out / g, M = rate_in / g;
 	const double lower = rate_in < rate_out ? rate_in : rate_out;
 	const double fc = 0.45 * lower / rate_in; /* cut-off, cycles per input sample */
 	const double half = 16.0 / fc / 2.0;      /* 32 zero crossings wide */
+	const long w = (long)ceil(half) + 1;      /* taps j = -w .. w around floor(t) */
+	const size_t width = (size_t)(2 * w + 1);
 	size_t m = (size_t)((double)n * rate_out / rate_in);
 	int16_t *out = malloc((m + 1) * sizeof(*out));
+	double *taps = malloc((size_t)L * width * sizeof(double));
 
-	if (out == NULL)
+	if (out == NULL || taps == NULL || L > 100000) {
+		free(out);
+		free(taps);
 		return NULL;
+	}
+	for (unsigned p = 0; p < L; p++) {
+		double frac = (double)p / L;
+		for (long j = -w; j <= w; j++) {
+			double x = (double)j - frac;
+			double h = 0.0;
+			if (fabs(x) <= half) {
+				double s = x == 0.0 ? 1.0 : sin(2.0 * M_PI * fc * x) / (2.0 * M_PI * fc * x);
+				double win = 0.42 + 0.5 * cos(M_PI * x / half) +
+				             0.08 * cos(2.0 * M_PI * x / half);
+				h = 2.0 * fc * s * win;
+			}
+			taps[(size_t)p * width + (size_t)(j + w)] = h;
+		}
+	}
 	for (size_t i = 0; i < m; i++) {
-		double t = (double)i * step;
-		long lo = (long)ceil(t - half), hi = (long)floor(t + half);
+		uint64_t num = (uint64_t)i * M;
+		long k0 = (long)(num / L);
+		const double *h = taps + (size_t)(num % L) * width;
 		double acc = 0.0;
-		if (lo < 0)
-			lo = 0;
-		if (hi > (long)n - 1)
-			hi = (long)n - 1;
-		for (long k = lo; k <= hi; k++) {
-			double x = (double)k - t;
-			double s = x == 0.0 ? 1.0 : sin(2.0 * M_PI * fc * x) / (2.0 * M_PI * fc * x);
-			double w = 0.42 + 0.5 * cos(M_PI * x / half) + 0.08 * cos(2.0 * M_PI * x / half);
-			acc += in[k] * 2.0 * fc * s * w;
+		for (long j = -w; j <= w; j++) {
+			long k = k0 + j;
+			if (k >= 0 && k < (long)n)
+				acc += in[k] * h[j + w];
 		}
 		acc = lrint(acc);
 		out[i] = (int16_t)(acc > 32767 ? 32767 : acc < -32768 ? -32768 : acc);
 	}
+	free(taps);
 	*n_out = m;
 	return out;
 }
