@@ -3,7 +3,7 @@
  * a script of packet arrivals and clock steps.
  *
  * Input: one config octet (reorder depth 1..15, FEC on/off, conceal_max_ms
- * 0..1050), then records:
+ * 0..980), then records:
  *   op       bits 0-2: advance the clock by that many 10 ms; bit 3: drain
  *            (end of stream) after this record; bit 7: no packet
  *   seq      int8, added to the previous packet's sequence number
@@ -62,7 +62,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	opus_rx_config_default(&cfg);
 	cfg.reorder_depth = 1u + data[0] % 15u;
 	cfg.fec = (data[0] >> 4) & 1u;
-	cfg.conceal_max_ms = (uint32_t)(data[0] >> 5) * 150u;
+	cfg.conceal_max_ms = (uint32_t)(data[0] >> 5) * 140u;
 	if (opus_rx_create(&cfg, &rx) != 0)
 		abort();
 	while (off < size) {
