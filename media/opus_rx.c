@@ -410,7 +410,8 @@ gap_step(struct opus_rx *rx)
 		struct opus_rx_slot *nx = slot_of(rx, rx->gap_end);
 		if (rx->over_used && rx->over.seq == rx->gap_end)
 			nx = &rx->over;
-		if (nx->used && nx->seq == rx->gap_end && opus_rx_packet_has_fec(nx->data, nx->len)) {
+		if (nx->used && nx->seq == rx->gap_end &&
+		        opus_rx_packet_has_fec(nx->data, nx->len)) {
 			conceal(rx, rx->last_dur, nx);
 			rx->ctr[OPUS_RX_C_FEC_RECOVERED]++;
 			seq_advance(rx, 0);

@@ -38,12 +38,12 @@
 #include <stdint.h>
 
 #define OPUS_RX_RATE 48000u
-#define OPUS_RX_FRAME 960u             /* samples per output frame: 20 ms */
-#define OPUS_RX_WINDOW 16u             /* reorder slots (sequence numbers held) */
-#define OPUS_RX_PAYLOAD_MAX 1504u      /* = MEDIA_TAP_PAYLOAD_MAX */
-#define OPUS_RX_PKT_SAMPLES_MAX 5760u  /* 120 ms, the longest Opus packet */
-#define OPUS_RX_MAX_DROPOUT 3000u      /* RFC 3550 App. A.1 */
-#define OPUS_RX_MAX_MISORDER 100u      /* RFC 3550 App. A.1 */
+#define OPUS_RX_FRAME 960u            /* samples per output frame: 20 ms */
+#define OPUS_RX_WINDOW 16u            /* reorder slots (sequence numbers held) */
+#define OPUS_RX_PAYLOAD_MAX 1504u     /* = MEDIA_TAP_PAYLOAD_MAX */
+#define OPUS_RX_PKT_SAMPLES_MAX 5760u /* 120 ms, the longest Opus packet */
+#define OPUS_RX_MAX_DROPOUT 3000u     /* RFC 3550 App. A.1 */
+#define OPUS_RX_MAX_MISORDER 100u     /* RFC 3550 App. A.1 */
 
 /* frame flags */
 #define OPUS_RX_F_DISCONT 0x01u   /* pts does not follow the previous frame's */
@@ -58,21 +58,21 @@ struct opus_rx_config {
 
 /* Every outcome, counted: symbol, counter name, meaning. */
 #define OPUS_RX_COUNTERS(_)                                                                        \
-	_(PACKETS, "packets", "packets accepted into the reorder window")                         \
+	_(PACKETS, "packets", "packets accepted into the reorder window")                          \
 	_(DECODED, "decoded", "packets decoded")                                                   \
 	_(FRAMES, "frames", "20 ms frames produced")                                               \
-	_(LOST, "lost", "sequence numbers never received in time")                                \
-	_(CONCEALED, "concealed", "packet durations filled by PLC (lost or malformed)")           \
-	_(FEC_RECOVERED, "fec_recovered", "lost packets rebuilt from the next packet's FEC")      \
-	_(GAP_SKIPPED, "gap_skipped", "lost packets in a gap too long to conceal")                \
-	_(DECODE_ERRORS, "decode_errors", "malformed payloads (concealed)")                       \
+	_(LOST, "lost", "sequence numbers never received in time")                                 \
+	_(CONCEALED, "concealed", "packet durations filled by PLC (lost or malformed)")            \
+	_(FEC_RECOVERED, "fec_recovered", "lost packets rebuilt from the next packet's FEC")       \
+	_(GAP_SKIPPED, "gap_skipped", "lost packets in a gap too long to conceal")                 \
+	_(DECODE_ERRORS, "decode_errors", "malformed payloads (concealed)")                        \
 	_(LATE, "late", "dropped: arrived after its turn")                                         \
 	_(DUPLICATE, "duplicate", "dropped: already received")                                     \
-	_(JUMP, "jump", "dropped: sequence number far out of line (RFC 3550 A.1)")                \
-	_(RESYNC, "resync", "restarted at a new sequence number after a jump")                    \
-	_(TOO_LONG, "too_long", "dropped: payload longer than OPUS_RX_PAYLOAD_MAX")               \
-	_(BUSY, "busy", "dropped: a packet beyond the window is already waiting")                 \
-	_(TS_FILL, "ts_fill_samples", "samples of PLC filling a timestamp jump (DTX)")            \
+	_(JUMP, "jump", "dropped: sequence number far out of line (RFC 3550 A.1)")                 \
+	_(RESYNC, "resync", "restarted at a new sequence number after a jump")                     \
+	_(TOO_LONG, "too_long", "dropped: payload longer than OPUS_RX_PAYLOAD_MAX")                \
+	_(BUSY, "busy", "dropped: a packet beyond the window is already waiting")                  \
+	_(TS_FILL, "ts_fill_samples", "samples of PLC filling a timestamp jump (DTX)")             \
 	_(DISCONT, "discont", "timeline discontinuities")
 
 enum opus_rx_counter {

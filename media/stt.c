@@ -58,8 +58,8 @@ stt_backend_find(const char *name)
 }
 
 int
-stt_engine_create(const struct stt_backend *be, const struct stt_config *cfg,
-        struct stt_engine **out)
+stt_engine_create(
+        const struct stt_backend *be, const struct stt_config *cfg, struct stt_engine **out)
 {
 	struct stt_config def;
 	struct stt_engine *e;

@@ -87,18 +87,18 @@ struct stt_result {
 /* Every outcome, counted: symbol, counter name, meaning. */
 #define STT_COUNTERS(_)                                                                            \
 	_(BEGUN, "utt_begun", "utterances opened")                                                 \
-	_(SUBMITTED, "utt_submitted", "utterances ended and queued for recognition")              \
+	_(SUBMITTED, "utt_submitted", "utterances ended and queued for recognition")               \
 	_(FINALS, "results_final", "final results produced")                                       \
 	_(PARTIALS, "results_partial", "partial results produced")                                 \
 	_(POLLED, "results_polled", "results handed to the caller")                                \
-	_(ABORTED, "utt_aborted", "utterances abandoned by the caller")                           \
-	_(TRUNCATED, "utt_truncated", "utterances cut at max_utt_ms")                             \
-	_(EMPTY, "utt_empty", "ended utterances with no audio (not queued)")                      \
-	_(OPEN_FULL, "drop_open_full", "refused at begin: no free utterance slot")                \
-	_(QUEUE_FULL, "drop_queue_full", "dropped at end: recognition queue full")                \
-	_(PARTIAL_DROP, "drop_partial", "partial results dropped: caller behind")                 \
-	_(STALE, "bad_handle", "calls with an unknown or stale utterance handle")                 \
-	_(FAILED, "decode_failed", "utterances the recogniser failed on")                         \
+	_(ABORTED, "utt_aborted", "utterances abandoned by the caller")                            \
+	_(TRUNCATED, "utt_truncated", "utterances cut at max_utt_ms")                              \
+	_(EMPTY, "utt_empty", "ended utterances with no audio (not queued)")                       \
+	_(OPEN_FULL, "drop_open_full", "refused at begin: no free utterance slot")                 \
+	_(QUEUE_FULL, "drop_queue_full", "dropped at end: recognition queue full")                 \
+	_(PARTIAL_DROP, "drop_partial", "partial results dropped: caller behind")                  \
+	_(STALE, "bad_handle", "calls with an unknown or stale utterance handle")                  \
+	_(FAILED, "decode_failed", "utterances the recogniser failed on")                          \
 	_(AUDIO_MS, "audio_ms", "milliseconds of audio recognised")                                \
 	_(DECODE_MS, "decode_ms", "thread CPU milliseconds spent recognising")
 
@@ -129,7 +129,8 @@ struct stt_backend {
 	/* Append samples; past max_utt_ms they are dropped and the result flagged. */
 	int (*utt_feed_s16)(void *impl, uint32_t utt, const int16_t *pcm, size_t n);
 	int (*utt_feed_f32)(void *impl, uint32_t utt, const float *pcm, size_t n);
-	/* Submit; the handle is invalid afterwards. 0, or -ENOBUFS (queue full: dropped, counted). */
+	/* Submit; the handle is invalid afterwards. 0, or -ENOBUFS (queue full: dropped, counted).
+	 */
 	int (*utt_end)(void *impl, uint32_t utt);
 	int (*utt_abort)(void *impl, uint32_t utt);
 	/* 1 and *out (the oldest result), or 0. */
@@ -149,8 +150,8 @@ struct stt_engine;
  * STT_API_VERSION) configured by @cfg (NULL: defaults). Loads the models
  * and starts the threads. 0 and *@out, or a negative errno.
  */
-int stt_engine_create(const struct stt_backend *be, const struct stt_config *cfg,
-        struct stt_engine **out);
+int stt_engine_create(
+        const struct stt_backend *be, const struct stt_config *cfg, struct stt_engine **out);
 void stt_engine_destroy(struct stt_engine *e);
 const char *stt_engine_name(const struct stt_engine *e);
 

@@ -71,8 +71,8 @@ grammar_set(ps_decoder_t *ps, const char *text)
 		return -EINVAL;
 	rule = jsgf_get_public_rule(g);
 	if (rule != NULL)
-		fsg = jsgf_build_fsg(g, rule, ps_get_logmath(ps),
-		        cmd_ln_float32_r(ps_get_config(ps), "-lw"));
+		fsg = jsgf_build_fsg(
+		        g, rule, ps_get_logmath(ps), cmd_ln_float32_r(ps_get_config(ps), "-lw"));
 	/* ps_set_fsg takes its own reference; it fails on words not in the dictionary */
 	if (fsg != NULL && ps_set_fsg(ps, STT_PS_SEARCH, fsg) == 0 &&
 	        ps_set_search(ps, STT_PS_SEARCH) == 0)
@@ -95,7 +95,8 @@ dec_create(void *arg, void **out)
 	struct ps_dec *d;
 
 	if (c->cfg.mode == STT_MODE_LM)
-		cl = cmd_ln_init(NULL, ps_args(), TRUE, "-hmm", hmm, "-dict", dict, "-lm", lm, NULL);
+		cl = cmd_ln_init(
+		        NULL, ps_args(), TRUE, "-hmm", hmm, "-dict", dict, "-lm", lm, NULL);
 	else
 		cl = cmd_ln_init(NULL, ps_args(), TRUE, "-hmm", hmm, "-dict", dict, NULL);
 	if (cl == NULL)
@@ -165,8 +166,7 @@ text_copy(struct stt_result *res, const char *hyp)
 }
 
 static void
-words_fill(ps_decoder_t *ps, const struct stt_pool_job *job, int posteriors,
-        struct stt_result *res)
+words_fill(ps_decoder_t *ps, const struct stt_pool_job *job, int posteriors, struct stt_result *res)
 {
 	logmath_t *lm = ps_get_logmath(ps);
 	ps_seg_t *seg;
@@ -189,7 +189,8 @@ words_fill(ps_decoder_t *ps, const struct stt_pool_job *job, int posteriors,
 		ps_seg_frames(seg, &sf, &ef);
 		o->start_us = job->t0_us + (uint64_t)(sf > 0 ? sf : 0) * STT_PS_FRAME_US;
 		o->end_us = job->t0_us + (uint64_t)(ef + 1 > 0 ? ef + 1 : 0) * STT_PS_FRAME_US;
-		o->confidence = posteriors ? (float)logmath_exp(lm, ps_seg_prob(seg, &a, &l, &b)) : -1.0f;
+		o->confidence =
+		        posteriors ? (float)logmath_exp(lm, ps_seg_prob(seg, &a, &l, &b)) : -1.0f;
 	}
 }
 
@@ -230,7 +231,8 @@ ps_decode_job(void *dec, struct stt_pool_worker *w, const struct stt_pool_job *j
 		return -EIO;
 	hyp = ps_get_hyp(ps, &score);
 	text_copy(res, hyp);
-	res->confidence = posteriors ? (float)logmath_exp(ps_get_logmath(ps), ps_get_prob(ps)) : -1.0f;
+	res->confidence =
+	        posteriors ? (float)logmath_exp(ps_get_logmath(ps), ps_get_prob(ps)) : -1.0f;
 	words_fill(ps, job, posteriors, res);
 	return 0;
 fail:

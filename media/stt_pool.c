@@ -395,7 +395,10 @@ stt_pool_utt_feed_f32(struct stt_pool *p, uint32_t utt, const float *pcm, size_t
 	for (size_t i = 0; i < n; i++) {
 		float v = pcm[i] * 32768.0f;
 		/* NaN compares false both ways: it becomes 0 */
-		int16_t q = v >= 32767.0f ? 32767 : v <= -32768.0f ? -32768 : v == v ? (int16_t)v : 0;
+		int16_t q = v >= 32767.0f    ? 32767
+		            : v <= -32768.0f ? -32768
+		            : v == v         ? (int16_t)v
+		                             : 0;
 		s->pcm[s->n + i] = q;
 	}
 	s->n += n;

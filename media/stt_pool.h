@@ -44,8 +44,8 @@ struct stt_pool_decoder_ops {
 };
 
 /* @ctx is passed to dec_create. 0 and *out or a negative errno. */
-int stt_pool_create(const struct stt_config *cfg, const struct stt_pool_decoder_ops *ops,
-        void *ctx, struct stt_pool **out);
+int stt_pool_create(const struct stt_config *cfg, const struct stt_pool_decoder_ops *ops, void *ctx,
+        struct stt_pool **out);
 void stt_pool_destroy(struct stt_pool *p);
 
 int stt_pool_utt_begin(struct stt_pool *p, const struct stt_utt_info *info, uint32_t *utt);

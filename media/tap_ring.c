@@ -88,8 +88,8 @@ media_tap_ring_free(struct media_tap_ring *r)
 static inline void
 count_add(_Atomic uint64_t *c, uint64_t n)
 {
-	atomic_store_explicit(c, atomic_load_explicit(c, memory_order_relaxed) + n,
-	        memory_order_relaxed);
+	atomic_store_explicit(
+	        c, atomic_load_explicit(c, memory_order_relaxed) + n, memory_order_relaxed);
 }
 
 int

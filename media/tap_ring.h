@@ -87,7 +87,7 @@ int media_tap_msg_check(const struct media_tap_msg *m);
 
 /* Every way the producer can lose a message, with its counter name. */
 #define MEDIA_TAP_DROPS(_)                                                                         \
-	_(FULL, "ring_full", "the media lcore is behind: ring full")                              \
+	_(FULL, "ring_full", "the media lcore is behind: ring full")                               \
 	_(TOO_LONG, "payload_too_long", "payload longer than MEDIA_TAP_PAYLOAD_MAX")
 
 enum media_tap_drop {

@@ -241,8 +241,8 @@ media_utt_push(struct media_utt *u, uint64_t pos, const int16_t *pcm, size_t n,
 	u->next_pos = pos;
 	for (size_t i = 0; i < nmarks; i++) {
 		const struct media_vad_mark *m = &marks[i];
-		if ((m->kind != MEDIA_VAD_START && m->kind != MEDIA_VAD_END) ||
-		        m->pos >= pos + n || (i > 0 && m->pos < last_mark)) {
+		if ((m->kind != MEDIA_VAD_START && m->kind != MEDIA_VAD_END) || m->pos >= pos + n ||
+		        (i > 0 && m->pos < last_mark)) {
 			u->ctr[MEDIA_UTT_C_MARK_BAD]++;
 			continue;
 		}

@@ -43,13 +43,13 @@ struct media_utt_config {
 };
 
 #define MEDIA_UTT_COUNTERS(_)                                                                      \
-	_(UTTERANCES, "utterances", "utterances handed to the engine")                            \
-	_(CUT_MAX, "cut_max_len", "utterances ended at max_ms (speech went on)")                  \
-	_(TOO_SHORT, "too_short", "utterances shorter than min_ms, abandoned")                    \
-	_(STT_BUSY, "stt_busy", "speech not recognised: the engine had no free slot")             \
-	_(STT_DROPPED, "stt_dropped", "utterances the engine dropped (queue full)")               \
-	_(DISCONT, "discont", "stream positions that did not follow (open utterance ended)")     \
-	_(MARK_BAD, "mark_bad", "marks ignored: unknown kind, out of order or past the audio")   \
+	_(UTTERANCES, "utterances", "utterances handed to the engine")                             \
+	_(CUT_MAX, "cut_max_len", "utterances ended at max_ms (speech went on)")                   \
+	_(TOO_SHORT, "too_short", "utterances shorter than min_ms, abandoned")                     \
+	_(STT_BUSY, "stt_busy", "speech not recognised: the engine had no free slot")              \
+	_(STT_DROPPED, "stt_dropped", "utterances the engine dropped (queue full)")                \
+	_(DISCONT, "discont", "stream positions that did not follow (open utterance ended)")       \
+	_(MARK_BAD, "mark_bad", "marks ignored: unknown kind, out of order or past the audio")     \
 	_(MARK_REDUNDANT, "mark_redundant", "start while in speech or end while not")
 
 enum media_utt_counter {

@@ -115,7 +115,8 @@ run_decode(const struct pkt *p, size_t n)
 	int16_t pcm[960];
 	uint64_t t0 = cpu_ns();
 	for (size_t i = 0; i < n; i++)
-		sink += (uint64_t)opus_decode(d, p[i].data, p[i].len, pcm, 960, 0) + (uint16_t)pcm[100];
+		sink += (uint64_t)opus_decode(d, p[i].data, p[i].len, pcm, 960, 0) +
+		        (uint16_t)pcm[100];
 	double ns = (double)(cpu_ns() - t0) / (double)n;
 	opus_decoder_destroy(d);
 	return ns;
@@ -136,8 +137,8 @@ run_rx(const struct pkt *p, size_t n, int loss)
 		uint64_t now = i * 20000u;
 		seed = seed * 1664525u + 1013904223u;
 		if (!(loss && i > 0 && (seed >> 8) % 100 < 5))
-			opus_rx_push(rx, (uint16_t)i, (uint32_t)(i * 960), p[i].data, (size_t)p[i].len,
-			        now);
+			opus_rx_push(rx, (uint16_t)i, (uint32_t)(i * 960), p[i].data,
+			        (size_t)p[i].len, now);
 		while (opus_rx_pull(rx, now, &f))
 			frames++;
 	}
@@ -200,23 +201,24 @@ bench_opus(unsigned seconds)
 	opus_encoder_destroy(enc);
 	free(s);
 
-	printf("Opus receive: %zu packets (%u s of speech), mean payload %.1f octets (%.1f kbit/s)\n",
+	printf("Opus receive: %zu packets (%u s of speech), mean payload %.1f octets (%.1f "
+	       "kbit/s)\n",
 	        n, seconds, (double)bytes / (double)n, (double)bytes * 8 / seconds / 1000);
 	double t_mem = best_of(run_memcpy, p, n);
 	double t_ring = best_of(run_ring, p, n);
 	double t_dec = best_of(run_decode, p, n);
 	double t_rx = best_of(rx_lossless, p, n);
 	double t_loss = best_of(rx_loss, p, n);
-	printf("  %-14s %9.1f ns/packet  %9.0f streams/core  x%.3f of opus_decode\n", "memcpy", t_mem,
-	        20e6 / t_mem, t_mem / t_dec);
+	printf("  %-14s %9.1f ns/packet  %9.0f streams/core  x%.3f of opus_decode\n", "memcpy",
+	        t_mem, 20e6 / t_mem, t_mem / t_dec);
 	printf("  %-14s %9.1f ns/packet  %9.0f streams/core  x%.3f of opus_decode\n", "tap_ring",
 	        t_ring, 20e6 / t_ring, t_ring / t_dec);
 	printf("  %-14s %9.1f ns/packet  %9.0f streams/core  x%.3f (baseline)\n", "opus_decode",
 	        t_dec, 20e6 / t_dec, 1.0);
-	printf("  %-14s %9.1f ns/packet  %9.0f streams/core  x%.3f of opus_decode\n", "opus_rx", t_rx,
-	        20e6 / t_rx, t_rx / t_dec);
-	printf("  %-14s %9.1f ns/packet  %9.0f streams/core  x%.3f of opus_decode\n", "opus_rx_loss5%",
-	        t_loss, 20e6 / t_loss, t_loss / t_dec);
+	printf("  %-14s %9.1f ns/packet  %9.0f streams/core  x%.3f of opus_decode\n", "opus_rx",
+	        t_rx, 20e6 / t_rx, t_rx / t_dec);
+	printf("  %-14s %9.1f ns/packet  %9.0f streams/core  x%.3f of opus_decode\n",
+	        "opus_rx_loss5%", t_loss, 20e6 / t_loss, t_loss / t_dec);
 	free(p);
 }
 
@@ -306,7 +308,8 @@ bench_stt(unsigned reps)
 	printf("Speech-to-text: \"%s\" (%.2f s of 16 kHz audio), median of %u\n", BENCH_RTF_TEXT,
 	        (double)n / 16000, reps);
 	printf("  %-26s RTF %.3f (baseline)\n", "bare ps_process_raw, LM", bare);
-	printf("  %-26s RTF %.3f  x%.3f of bare   -> \"%s\"\n", "stt engine, LM", lm, lm / bare, t_lm);
+	printf("  %-26s RTF %.3f  x%.3f of bare   -> \"%s\"\n", "stt engine, LM", lm, lm / bare,
+	        t_lm);
 	printf("  %-26s RTF %.3f  x%.3f of bare   -> \"%s\"\n", "stt engine, JSGF", gr, gr / bare,
 	        t_jsgf);
 	free(pcm);

@@ -77,12 +77,13 @@ run_capture(char *const argv[], size_t *len)
 }
 
 int
-media_speech_espeak(const char *voice, unsigned wpm, const char *text, int16_t **pcm, size_t *n,
-        unsigned *rate)
+media_speech_espeak(
+        const char *voice, unsigned wpm, const char *text, int16_t **pcm, size_t *n, unsigned *rate)
 {
 	char speed[16];
 	snprintf(speed, sizeof(speed), "%u", wpm ? wpm : 175);
-	char *argv[] = {"espeak-ng", "-v", (char *)voice, "-s", speed, "--stdout", (char *)text, NULL};
+	char *argv[] = {
+	        "espeak-ng", "-v", (char *)voice, "-s", speed, "--stdout", (char *)text, NULL};
 	size_t len = 0, off = 12;
 	uint8_t *w = run_capture(argv, &len);
 	unsigned fmt_rate = 0, fmt_ok = 0;
@@ -143,8 +144,8 @@ gcd_u(unsigned a, unsigned b)
  * x = k - t, with a Blackman window w over |x| <= half.
  */
 int16_t *
-media_speech_resample(const int16_t *in, size_t n, unsigned rate_in, unsigned rate_out,
-        size_t *n_out)
+media_speech_resample(
+        const int16_t *in, size_t n, unsigned rate_in, unsigned rate_out, size_t *n_out)
 {
 	const unsigned g = gcd_u(rate_in, rate_out);
 	const unsigned L = rate_out / g, M = rate_in / g;
@@ -168,7 +169,9 @@ media_speech_resample(const int16_t *in, size_t n, unsigned rate_in, unsigned ra
 			double x = (double)j - frac;
 			double h = 0.0;
 			if (fabs(x) <= half) {
-				double s = x == 0.0 ? 1.0 : sin(2.0 * M_PI * fc * x) / (2.0 * M_PI * fc * x);
+				double s =
+				        x == 0.0 ? 1.0
+				                 : sin(2.0 * M_PI * fc * x) / (2.0 * M_PI * fc * x);
 				double win = 0.42 + 0.5 * cos(M_PI * x / half) +
 				             0.08 * cos(2.0 * M_PI * x / half);
 				h = 2.0 * fc * s * win;

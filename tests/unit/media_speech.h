@@ -26,16 +26,16 @@
  * rate in *@rate (22050 for espeak-ng). 0, or -1 when espeak-ng could not
  * run or wrote no valid WAV (a message is printed).
  */
-int media_speech_espeak(const char *voice, unsigned wpm, const char *text, int16_t **pcm,
-        size_t *n, unsigned *rate);
+int media_speech_espeak(const char *voice, unsigned wpm, const char *text, int16_t **pcm, size_t *n,
+        unsigned *rate);
 
 /*
  * Resample @n samples from @rate_in to @rate_out (Blackman-windowed sinc,
  * cut-off 0.45 * the lower rate, 32 zero crossings). Returns a malloc'd
  * buffer of *@n_out samples, or NULL.
  */
-int16_t *media_speech_resample(const int16_t *in, size_t n, unsigned rate_in, unsigned rate_out,
-        size_t *n_out);
+int16_t *media_speech_resample(
+        const int16_t *in, size_t n, unsigned rate_in, unsigned rate_out, size_t *n_out);
 
 /* espeak-ng text -> @rate_out Hz samples (the two above); 0 or -1. */
 int media_speech_make(const char *text, unsigned rate_out, int16_t **pcm, size_t *n);

@@ -269,7 +269,8 @@ test_two_threads(void **state)
 		if (n == 0)
 			break;
 		for (unsigned i = 0; i < n; i++)
-			check_msg(v[i], v[i]->session - 0x10000u, 16 + (v[i]->session - 0x10000u) % 48);
+			check_msg(v[i], v[i]->session - 0x10000u,
+			        16 + (v[i]->session - 0x10000u) % 48);
 		media_tap_ring_release(a.r, n);
 		got += n;
 	}

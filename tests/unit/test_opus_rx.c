@@ -40,7 +40,7 @@ static size_t g_nsrc;
 static struct pkt *g_pkts;
 static size_t g_npkts;
 static int g_lookahead;
-static int g_lag; /* codec delay: the lag of best correlation near the lookahead */
+static int g_lag;      /* codec delay: the lag of best correlation near the lookahead */
 static int16_t *g_ref; /* plain in-order decode of every packet */
 
 static double ncc(const int16_t *out, size_t from, size_t n);
@@ -176,8 +176,8 @@ run_push(struct run *r, uint16_t seq0, size_t i, enum opus_rx_verdict want)
 	uint16_t seq = (uint16_t)(seq0 + i);
 	uint32_t ts = 0x7ffff000u + (uint32_t)(i * FR); /* crosses 2^31, not a problem */
 
-	assert_int_equal(opus_rx_push(r->rx, seq, ts, g_pkts[i].data, (size_t)g_pkts[i].len, r->now),
-	        want);
+	assert_int_equal(
+	        opus_rx_push(r->rx, seq, ts, g_pkts[i].data, (size_t)g_pkts[i].len, r->now), want);
 	r->now += 20000;
 	run_pull(r, 0);
 }
@@ -218,9 +218,9 @@ test_lossless(void **state)
  * For a SILK-only packet, decode_fec=1 runs the SILK decoder on the LBRR
  * data if the packet's LBRR flag is set, and SILK's PLC otherwise, which is
  * exactly what a NULL packet gives: so "FEC output differs from PLC" is
- * "has LBRR" (checked from the 5th packet on). For hybrid packets the CELT layer's PLC differs from the FEC
- * path even without LBRR, so there only "has LBRR => differs" holds.
- * Returns the number of packets with LBRR; checks every packet.
+ * "has LBRR" (checked from the 5th packet on). For hybrid packets the CELT layer's PLC differs from
+ * the FEC path even without LBRR, so there only "has LBRR => differs" holds. Returns the number of
+ * packets with LBRR; checks every packet.
  */
 static unsigned
 fec_oracle(const struct pkt *pk, size_t n, int exact)
@@ -309,12 +309,14 @@ test_fec_detector(void **state)
 	assert_true(with > g_npkts / 2);
 	for (size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
 		size_t np;
-		struct pkt *pk = encode_with(cases[c].frame, cases[c].channels, cases[c].wb,
-		        cases[c].bitrate, &np);
+		struct pkt *pk = encode_with(
+		        cases[c].frame, cases[c].channels, cases[c].wb, cases[c].bitrate, &np);
 		assert_true(((pk[1].data[0] >> 3) & 0x1f) < 12); /* SILK-only */
 		with = fec_oracle(pk, np, 1);
-		print_message("FEC detector, SILK %d ms %s: %u of %zu packets carry LBRR, all agree\n",
-		        cases[c].frame / 48, cases[c].channels == 2 ? "stereo" : "mono", with, np - 1);
+		print_message(
+		        "FEC detector, SILK %d ms %s: %u of %zu packets carry LBRR, all agree\n",
+		        cases[c].frame / 48, cases[c].channels == 2 ? "stereo" : "mono", with,
+		        np - 1);
 		assert_true(with > 0 && with < np);
 		free(pk);
 	}
@@ -329,11 +331,11 @@ test_fec_detector(void **state)
 
 /* The loss scenario: which packets are dropped, and the delivery order. */
 struct scenario {
-	uint8_t *drop;   /* [npkts] never sent */
-	size_t *order;   /* packet indices in delivery order (may repeat) */
+	uint8_t *drop; /* [npkts] never sent */
+	size_t *order; /* packet indices in delivery order (may repeat) */
 	size_t norder;
-	size_t lost;     /* sequence numbers lost */
-	size_t fec;      /* gaps whose next packet carries FEC */
+	size_t lost; /* sequence numbers lost */
+	size_t fec;  /* gaps whose next packet carries FEC */
 	size_t dups;
 	size_t late;
 };
@@ -516,7 +518,9 @@ test_loss_reorder_dup(void **state)
 				continue;
 			for (size_t k = i * FR; k < (i + 1) * FR; k++) {
 				double y = r.out[k];
-				double x = k >= (size_t)g_lag && k - g_lag < g_nsrc ? g_src[k - g_lag] : 0;
+				double x = k >= (size_t)g_lag && k - g_lag < g_nsrc
+				                   ? g_src[k - g_lag]
+				                   : 0;
 				xy += x * y;
 				xx += x * x;
 				yy += y * y;
@@ -542,8 +546,9 @@ test_loss_reorder_dup(void **state)
 		double emax = ea > eb ? ea : eb;
 		/* no burst of noise: never louder than twice the louder neighbour (+ floor) */
 		assert_true(e <= 2.0 * emax + 200.0);
-		int fec_frame = i + 1 < g_npkts && !s.drop[i + 1] && i + 1 != 150 &&
-		                opus_rx_packet_has_fec(g_pkts[i + 1].data, (size_t)g_pkts[i + 1].len);
+		int fec_frame =
+		        i + 1 < g_npkts && !s.drop[i + 1] && i + 1 != 150 &&
+		        opus_rx_packet_has_fec(g_pkts[i + 1].data, (size_t)g_pkts[i + 1].len);
 		if (fec_frame) {
 			q_fec += ncc(r.out, i * FR, FR);
 			nfec++;
@@ -596,10 +601,11 @@ test_bad_payloads(void **state)
 				len = badlen[k];
 			}
 		if (i == 40)
-			assert_int_equal(opus_rx_push(r.rx, (uint16_t)(7 + i), (uint32_t)(i * FR), big,
-			                         sizeof(big), r.now),
+			assert_int_equal(opus_rx_push(r.rx, (uint16_t)(7 + i), (uint32_t)(i * FR),
+			                         big, sizeof(big), r.now),
 			        OPUS_RX_TOO_LONG);
-		assert_int_equal(opus_rx_push(r.rx, (uint16_t)(7 + i), (uint32_t)(i * FR), p, len, r.now),
+		assert_int_equal(
+		        opus_rx_push(r.rx, (uint16_t)(7 + i), (uint32_t)(i * FR), p, len, r.now),
 		        OPUS_RX_ACCEPTED);
 		r.now += 20000;
 		run_pull(&r, 0);
@@ -662,17 +668,18 @@ test_long_gap_and_resync(void **state)
 	/* a far jump: dropped once, the next in line resyncs */
 	assert_int_equal(opus_rx_push(rx, 20000, 5, g_pkts[60].data, (size_t)g_pkts[60].len, now),
 	        OPUS_RX_JUMP);
-	assert_int_equal(opus_rx_push(rx, 20001, 5 + FR, g_pkts[61].data, (size_t)g_pkts[61].len, now),
+	assert_int_equal(
+	        opus_rx_push(rx, 20001, 5 + FR, g_pkts[61].data, (size_t)g_pkts[61].len, now),
 	        OPUS_RX_ACCEPTED);
 	/* pushing again before pulling: the resync packet still waits outside the window */
-	assert_int_equal(opus_rx_push(rx, 20002, 5 + 2 * FR, g_pkts[62].data,
-	                         (size_t)g_pkts[62].len, now),
+	assert_int_equal(
+	        opus_rx_push(rx, 20002, 5 + 2 * FR, g_pkts[62].data, (size_t)g_pkts[62].len, now),
 	        OPUS_RX_BUSY);
 	assert_int_equal(opus_rx_pull(rx, now, &f), 1);
 	assert_int_equal(f.rtp_ts, 5 + FR);
 	assert_true(f.flags & OPUS_RX_F_DISCONT);
-	assert_int_equal(opus_rx_push(rx, 20002, 5 + 2 * FR, g_pkts[62].data,
-	                         (size_t)g_pkts[62].len, now),
+	assert_int_equal(
+	        opus_rx_push(rx, 20002, 5 + 2 * FR, g_pkts[62].data, (size_t)g_pkts[62].len, now),
 	        OPUS_RX_ACCEPTED);
 	assert_int_equal(opus_rx_pull(rx, now, &f), 1);
 	assert_int_equal(f.rtp_ts, 5 + 2 * FR);
@@ -683,10 +690,12 @@ test_long_gap_and_resync(void **state)
 	assert_int_equal(c[OPUS_RX_C_RESYNC], 1);
 	assert_int_equal(c[OPUS_RX_C_LOST], 20); /* a resync loses nothing */
 	/* old sequence numbers are now far behind: a jump, not a duplicate */
-	assert_int_equal(opus_rx_push(rx, 59, 59 * FR, g_pkts[59].data, (size_t)g_pkts[59].len, now),
+	assert_int_equal(
+	        opus_rx_push(rx, 59, 59 * FR, g_pkts[59].data, (size_t)g_pkts[59].len, now),
 	        OPUS_RX_JUMP);
 	/* the new stream's duplicate */
-	assert_int_equal(opus_rx_push(rx, 20001, 5 + FR, g_pkts[61].data, (size_t)g_pkts[61].len, now),
+	assert_int_equal(
+	        opus_rx_push(rx, 20001, 5 + FR, g_pkts[61].data, (size_t)g_pkts[61].len, now),
 	        OPUS_RX_DUPLICATE);
 	opus_rx_free(rx);
 }
@@ -707,7 +716,8 @@ test_wait_timer_and_dtx(void **state)
 	pts0 = f.pts;
 	assert_int_equal(opus_rx_pull(rx, 0, &f), 0);
 	/* 2 is missing; 3 waits */
-	assert_int_equal(opus_rx_push(rx, 3, 2 * FR, g_pkts[2].data, (size_t)g_pkts[2].len, 40000), 0);
+	assert_int_equal(
+	        opus_rx_push(rx, 3, 2 * FR, g_pkts[2].data, (size_t)g_pkts[2].len, 40000), 0);
 	assert_int_equal(opus_rx_pull(rx, 40000, &f), 0);
 	assert_int_equal(opus_rx_pull(rx, 99999, &f), 0);
 	assert_int_equal(opus_rx_pull(rx, 100000, &f), 1); /* 60 ms after 3 arrived */
@@ -720,7 +730,8 @@ test_wait_timer_and_dtx(void **state)
 	assert_int_equal(c[OPUS_RX_C_CONCEALED] + c[OPUS_RX_C_FEC_RECOVERED], 1);
 
 	/* DTX: sequence goes on, the timestamp jumps 3 frames: filled by PLC */
-	assert_int_equal(opus_rx_push(rx, 4, 6 * FR, g_pkts[3].data, (size_t)g_pkts[3].len, 120000), 0);
+	assert_int_equal(
+	        opus_rx_push(rx, 4, 6 * FR, g_pkts[3].data, (size_t)g_pkts[3].len, 120000), 0);
 	for (uint64_t k = 3; k <= 6; k++) {
 		assert_int_equal(opus_rx_pull(rx, 120000, &f), 1);
 		assert_int_equal(f.pts, pts0 + k * FR);

@@ -190,7 +190,8 @@ submit(struct stt_engine *e, uint64_t stream, uint64_t t0_us, const int16_t *pcm
 	assert_int_not_equal(utt, 0);
 	/* fed in 20 ms pieces, as the media lcore does */
 	for (size_t off = 0; off < n; off += 320)
-		assert_int_equal(stt_utt_feed_s16(e, utt, pcm + off, n - off < 320 ? n - off : 320), 0);
+		assert_int_equal(
+		        stt_utt_feed_s16(e, utt, pcm + off, n - off < 320 ? n - off : 320), 0);
 	assert_int_equal(stt_utt_end(e, utt), 0);
 }
 
@@ -230,11 +231,12 @@ run_wer(struct stt_engine *e, int16_t *const *pcm, const size_t *n, const char *
 			            (wd->confidence >= 0.0f && wd->confidence <= 1.0f));
 		}
 		assert_string_equal(joined, r->text);
-		assert_true(r->confidence == -1.0f || (r->confidence >= 0.0f && r->confidence <= 1.0f));
+		assert_true(
+		        r->confidence == -1.0f || (r->confidence >= 0.0f && r->confidence <= 1.0f));
 		errs += word_errors(g_phrases[i], r->text, &nref);
 		words += nref;
-		print_message("%s: %-30s -> %-30s conf %.2f rtf %.3f\n", label, g_phrases[i], r->text,
-		        r->confidence, (double)r->decode_us / (double)r->audio_us);
+		print_message("%s: %-30s -> %-30s conf %.2f rtf %.3f\n", label, g_phrases[i],
+		        r->text, r->confidence, (double)r->decode_us / (double)r->audio_us);
 	}
 	stt_counters(e, ctr);
 	assert_int_equal(ctr[STT_C_SUBMITTED], NPHRASES);
@@ -305,7 +307,8 @@ test_wer_jsgf_via_opus(void **state)
 				lost++;
 				continue;
 			}
-			opus_rx_push(rx, (uint16_t)k, (uint32_t)(k * 960), pkt, (size_t)len, k * 20000);
+			opus_rx_push(
+			        rx, (uint16_t)k, (uint32_t)(k * 960), pkt, (size_t)len, k * 20000);
 			while (opus_rx_pull(rx, k * 20000, &f))
 				memcpy(out + 960 * nout++, f.pcm, sizeof(f.pcm));
 		}
@@ -442,7 +445,8 @@ test_handles_and_limits(void **state)
 	assert_int_equal(stt_utt_feed_s16(e, u[0], NULL, 5), -EINVAL);
 	assert_int_equal(stt_utt_feed_s16(e, 0, s, 10), -ESTALE);
 	assert_int_equal(stt_utt_feed_s16(e, 0xffff, s, 10), -ESTALE);
-	assert_int_equal(stt_utt_feed_s16(e, u[0] ^ 0x10000u, s, 10), -ESTALE); /* wrong generation */
+	assert_int_equal(
+	        stt_utt_feed_s16(e, u[0] ^ 0x10000u, s, 10), -ESTALE); /* wrong generation */
 	/* empty: not queued */
 	assert_int_equal(stt_utt_end(e, u[0]), -ENODATA);
 	assert_int_equal(stt_utt_abort(e, u[1]), 0);
@@ -557,7 +561,8 @@ test_config_errors(void **state)
 	assert_int_equal(stt_engine_create(&stt_pocketsphinx_backend, &cfg, &e), -EINVAL);
 	cfg.jsgf = "#JSGF V1.0;\ngrammar broken;\npublic <x> = ( unclosed ;\n";
 	assert_int_equal(stt_engine_create(&stt_pocketsphinx_backend, &cfg, &e), -EINVAL);
-	cfg.jsgf = "#JSGF V1.0;\ngrammar w;\npublic <x> = qzxvbnmword;\n"; /* not in the dictionary */
+	cfg.jsgf =
+	        "#JSGF V1.0;\ngrammar w;\npublic <x> = qzxvbnmword;\n"; /* not in the dictionary */
 	assert_int_equal(stt_engine_create(&stt_pocketsphinx_backend, &cfg, &e), -EINVAL);
 	stt_config_default(&cfg);
 	cfg.workers = 0;

@@ -22,8 +22,8 @@
 #include "media_speech.h"
 #include "utterance.h"
 
-static const char *const g_cmds[] = {"turn on the light", "stop", "set a timer for five minutes",
-        "what time is it"};
+static const char *const g_cmds[] = {
+        "turn on the light", "stop", "set a timer for five minutes", "what time is it"};
 #define NCMDS 4
 #define LATE 1600u /* a VAD's start decision 100 ms after the speech began */
 #define HANG 1600u /* and its end 100 ms after it ended */
@@ -140,8 +140,10 @@ test_commands(void **state)
 
 	assert_int_equal(media_utt_create(NULL, e, 42, &u), 0);
 	for (int i = 0; i < NCMDS; i++) {
-		marks[2 * i] = (struct media_vad_mark){.pos = base + g_start[i] + LATE, .kind = MEDIA_VAD_START};
-		marks[2 * i + 1] = (struct media_vad_mark){.pos = base + g_end[i] + HANG, .kind = MEDIA_VAD_END};
+		marks[2 * i] = (struct media_vad_mark){
+		        .pos = base + g_start[i] + LATE, .kind = MEDIA_VAD_START};
+		marks[2 * i + 1] = (struct media_vad_mark){
+		        .pos = base + g_end[i] + HANG, .kind = MEDIA_VAD_END};
 	}
 	push_range(u, base, 0, g_len, marks, 2 * NCMDS);
 	assert_false(media_utt_in_speech(u));
@@ -154,8 +156,8 @@ test_commands(void **state)
 		assert_int_equal(res[i].stream, 42);
 		assert_string_equal(res[i].text, g_cmds[i]);
 		assert_int_equal(res[i].t0_us, first * 1000000u / 16000u);
-		assert_int_equal(res[i].audio_us,
-		        (base + g_end[i] + HANG - first) * 1000000u / 16000u);
+		assert_int_equal(
+		        res[i].audio_us, (base + g_end[i] + HANG - first) * 1000000u / 16000u);
 		assert_true(res[i].words[0].start_us >= res[i].t0_us);
 	}
 	c = media_utt_counters(u);
@@ -191,8 +193,8 @@ test_max_min_and_marks(void **state)
 	c = media_utt_counters(u);
 	assert_int_equal(c[MEDIA_UTT_C_CUT_MAX], pieces - 1);
 	assert_int_equal(c[MEDIA_UTT_C_UTTERANCES] + c[MEDIA_UTT_C_TOO_SHORT], pieces);
-	assert_int_equal(collect(e, res, (size_t)c[MEDIA_UTT_C_UTTERANCES]),
-	        c[MEDIA_UTT_C_UTTERANCES]);
+	assert_int_equal(
+	        collect(e, res, (size_t)c[MEDIA_UTT_C_UTTERANCES]), c[MEDIA_UTT_C_UTTERANCES]);
 	/* consecutive pieces: each starts where the previous one was cut */
 	for (size_t i = 1; i < c[MEDIA_UTT_C_UTTERANCES]; i++)
 		assert_int_equal(res[i].t0_us, res[i - 1].t0_us + 800000u);
@@ -204,8 +206,7 @@ test_max_min_and_marks(void **state)
 	cfg.preroll_ms = 0;
 	assert_int_equal(media_utt_create(&cfg, e, 8, &u), 0);
 	struct media_vad_mark s[] = {
-	        {.pos = 1000, .kind = MEDIA_VAD_START},
-	        {.pos = 1800, .kind = MEDIA_VAD_END},
+	        {.pos = 1000, .kind = MEDIA_VAD_START}, {.pos = 1800, .kind = MEDIA_VAD_END},
 	        {.pos = 1900, .kind = MEDIA_VAD_END},   /* redundant */
 	        {.pos = 1850, .kind = MEDIA_VAD_START}, /* out of order */
 	        {.pos = 2000, .kind = 9},               /* unknown kind */
@@ -226,9 +227,8 @@ test_max_min_and_marks(void **state)
 	assert_int_equal(media_utt_create(&cfg, e, 9, &u), 0);
 	push_range(u, 0, g_start[1] - 4800, g_start[1] + 320, NULL, 0);
 	struct media_vad_mark late = {.pos = g_start[1] - 800, .kind = MEDIA_VAD_START};
-	assert_int_equal(media_utt_push(u, g_start[1] + 320, g_stream + g_start[1] + 320, 320,
-	                         &late, 1),
-	        0);
+	assert_int_equal(
+	        media_utt_push(u, g_start[1] + 320, g_stream + g_start[1] + 320, 320, &late, 1), 0);
 	assert_true(media_utt_in_speech(u));
 	push_range(u, 0, g_start[1] + 640, g_end[1], NULL, 0);
 	/* the stream jumps: the open utterance is ended (and submitted) */
@@ -243,8 +243,8 @@ test_max_min_and_marks(void **state)
 
 	/* flush ends an open utterance */
 	struct media_vad_mark st = {.pos = g_end[1] + 100320, .kind = MEDIA_VAD_START};
-	assert_int_equal(media_utt_push(u, g_end[1] + 100320, g_stream + g_start[0], 16000, &st, 1),
-	        0);
+	assert_int_equal(
+	        media_utt_push(u, g_end[1] + 100320, g_stream + g_start[0], 16000, &st, 1), 0);
 	media_utt_flush(u);
 	assert_int_equal(media_utt_counters(u)[MEDIA_UTT_C_UTTERANCES], 2);
 	assert_int_equal(collect(e, res, 1), 1);
