@@ -209,15 +209,15 @@ bench_opus(unsigned seconds)
 	double t_dec = best_of(run_decode, p, n);
 	double t_rx = best_of(rx_lossless, p, n);
 	double t_loss = best_of(rx_loss, p, n);
-	printf("  %-14s %9.1f ns/packet  %9.0f streams/core  x%.3f of opus_decode\n", "memcpy",
+	printf("  %-14s %9.1f ns/packet  %9.0f streams/core  x%.4f of opus_decode\n", "memcpy",
 	        t_mem, 20e6 / t_mem, t_mem / t_dec);
-	printf("  %-14s %9.1f ns/packet  %9.0f streams/core  x%.3f of opus_decode\n", "tap_ring",
+	printf("  %-14s %9.1f ns/packet  %9.0f streams/core  x%.4f of opus_decode\n", "tap_ring",
 	        t_ring, 20e6 / t_ring, t_ring / t_dec);
-	printf("  %-14s %9.1f ns/packet  %9.0f streams/core  x%.3f (baseline)\n", "opus_decode",
+	printf("  %-14s %9.1f ns/packet  %9.0f streams/core  x%.4f (baseline)\n", "opus_decode",
 	        t_dec, 20e6 / t_dec, 1.0);
-	printf("  %-14s %9.1f ns/packet  %9.0f streams/core  x%.3f of opus_decode\n", "opus_rx",
+	printf("  %-14s %9.1f ns/packet  %9.0f streams/core  x%.4f of opus_decode\n", "opus_rx",
 	        t_rx, 20e6 / t_rx, t_rx / t_dec);
-	printf("  %-14s %9.1f ns/packet  %9.0f streams/core  x%.3f of opus_decode\n",
+	printf("  %-14s %9.1f ns/packet  %9.0f streams/core  x%.4f of opus_decode\n",
 	        "opus_rx_loss5%", t_loss, 20e6 / t_loss, t_loss / t_dec);
 	free(p);
 }
