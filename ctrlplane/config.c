@@ -45,6 +45,8 @@ struct config_key {
 static const char *const kernels_backends[] = {"auto", "cpu", "cuda", NULL};
 /* Same order as enum config_whep_nopub. */
 static const char *const whep_nopub[] = {"wait", "404", "409", NULL};
+/* Same order as enum config_voice. */
+static const char *const voice_modes[] = {"off", "echo", NULL};
 
 #define STR(f) OFF(f), 0, sizeof(((struct rtc_config *)0)->f)
 
@@ -130,6 +132,10 @@ static const struct config_key config_keys[] = {
 			whep_nopub},
 	{"session.retry_after_s", CT_U32, OFF(retry_after_s), 1, 3600, "5",
 			"Retry-After of 503 (draining, full) and 409 answers"},
+	{"session.voice", CT_CHOICE, OFF(voice), 0, 0, "off",
+			"voice sessions: off (WHIP only receives), echo (a sendrecv WHIP offer is "
+			"answered sendrecv and hears its own audio back)",
+			voice_modes},
 	{"kernels.backend", CT_CHOICE, OFF(kernels_backend), 0, 0, "auto",
 			"AI-path compute: auto (CUDA if a device passes its self-test, else C), cpu, cuda",
 			kernels_backends},

@@ -35,6 +35,12 @@ enum config_whep_nopub {
 	CONFIG_WHEP_409, /* with Retry-After (WHEP §4.3.8) */
 };
 
+/* session.voice */
+enum config_voice {
+	CONFIG_VOICE_OFF = 0, /* WHIP sessions only receive */
+	CONFIG_VOICE_ECHO,    /* a sendrecv WHIP session gets its own audio back */
+};
+
 struct rtc_config {
 	/* [dataplane] */
 	char port[128];
@@ -79,6 +85,7 @@ struct rtc_config {
 	int replace_publisher;
 	uint32_t whep_no_publisher; /* enum config_whep_nopub */
 	uint32_t retry_after_s;
+	uint32_t voice; /* enum config_voice */
 	/* [worker] */
 	uint32_t idle_polls;
 	uint32_t idle_sleep_max_us;

@@ -151,6 +151,7 @@ struct sess {
 	uint8_t dtls_state;              /* enum dtls_state */
 	uint16_t srtp_profile;           /* enum dtls_srtp_profile once keyed; 0 before */
 	uint8_t srtp_ready;              /* the worker installed the SRTP contexts */
+	uint8_t echo;                    /* voice echo: its audio back to it (session.voice) */
 };
 
 struct sess_stream {

@@ -164,7 +164,9 @@ whip_init(struct whip *w, const struct rtc_config *cfg, struct sessmgr *sm,
 		return -1;
 	}
 	w->n_links = (unsigned)n;
-	sdp_policy_default(&w->pol[SESS_ROLE_WHIP], SDP_MODE_WHIP);
+	w->voice = (uint8_t)cfg->voice;
+	sdp_policy_default(&w->pol[SESS_ROLE_WHIP],
+			cfg->voice == CONFIG_VOICE_OFF ? SDP_MODE_WHIP : SDP_MODE_VOICE);
 	sdp_policy_default(&w->pol[SESS_ROLE_WHEP], SDP_MODE_WHEP);
 	w->local.fp = *fp;
 	w->local.port = (uint16_t)cfg->media_port;
@@ -416,6 +418,13 @@ post_offer(struct whip *w, const struct http_req *q, struct http_resp *r, enum s
 		rnd[0] = rnd[1] = q->now_us;
 	local.sess_id = rnd[0] >> 2; /* RFC 8866 §5.2: fits a 63-bit NTP-style number */
 	local.sess_version = 1;
+	if (role == SESS_ROLE_WHIP && w->voice != CONFIG_VOICE_OFF) {
+		/* a voice session: what we send back (echo) has our own SSRC */
+		local.audio.ssrc = rand_u32();
+		snprintf(local.audio.cname, sizeof(local.audio.cname), "rtcedge-%s", s->id);
+		snprintf(local.audio.stream_id, sizeof(local.audio.stream_id), "rtcedge");
+		snprintf(local.audio.track_id, sizeof(local.audio.track_id), "voice");
+	}
 	if (role == SESS_ROLE_WHEP) {
 		const struct sess_stream *st = sessmgr_stream(w->sm, stream);
 		policy_for_viewer(&pol, st && st->publisher >= 0 ? sessmgr_at(w->sm,
@@ -449,6 +458,7 @@ post_offer(struct whip *w, const struct http_req *q, struct http_resp *r, enum s
 		return;
 	}
 	session_summary(s, w->answer);
+	s->echo = role == SESS_ROLE_WHIP && w->voice == CONFIG_VOICE_ECHO;
 	s->peer_family = q->peer_family;
 	memcpy(s->peer, q->peer, sizeof(s->peer));
 	s->created_unix = q->unix_s;

@@ -56,6 +56,7 @@ struct whip {
 	char links[WHIP_MAX_ICE_SERVERS][WHIP_LINK_MAX]; /* Link header values */
 	struct sdp_policy pol[2];                         /* by role */
 	struct sdp_local local;                           /* template: fingerprint, addresses, port */
+	uint8_t voice;                                    /* enum config_voice */
 	/* scratch, reused by every request (the control lcore is single-threaded) */
 	struct sdp_desc *offer;
 	struct sdp_answer *answer;

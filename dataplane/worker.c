@@ -378,6 +378,12 @@ worker_media_flow(const struct dp *dp, struct worker *w, struct rte_mbuf *m,
 	case WSESS_RTP:
 		if (meta->cls == DEMUX_RTP && s->role == 0) {
 			worker_fanout(dp, w, m->pool, s, pl, len, now_us);
+			/* voice echo: its audio back to it, as our track */
+			if (s->echo && wsess_kind_of_pt(s, fwd_rtp_pt(pl, len)) == 0 &&
+					s->local_ssrc[0] != 0 &&
+					worker_send_srtp(dp, w, m->pool, s, 0, pl, len, s->pt[0],
+							s->local_ssrc[0]) == 0)
+				rtc_stats_inc(&w->stats, RTC_STAT_echo_rtp);
 		} else if (meta->cls == DEMUX_RTCP && s->role == 1) {
 			/* a viewer's PLI/FIR: the publisher is asked for a keyframe */
 			if (fwd_rtcp_wants_keyframe(pl, len))

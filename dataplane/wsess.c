@@ -203,6 +203,7 @@ wsess_apply(struct wsess_table *t, const struct dpmsg_cmd *c, uint64_t now_us,
 		s->gen = c->gen;
 		s->sess_id = c->sess_id;
 		s->role = c->media.role;
+		s->echo = c->media.echo;
 		memcpy(s->pt, c->media.pt, sizeof(s->pt));
 		s->rtx_pt = c->media.rtx_pt;
 		memcpy(s->local_ssrc, c->media.local_ssrc, sizeof(s->local_ssrc));

@@ -51,6 +51,7 @@ struct wsess {
 	struct pkt_flow flow; /* the selected pair, as received: remote = the peer */
 	/* media (dpmsg_media of the ADD) */
 	uint8_t role; /* 0 publisher, 1 viewer */
+	uint8_t echo; /* voice echo */
 	uint8_t pt[2];
 	uint8_t rtx_pt;
 	uint32_t local_ssrc[2];

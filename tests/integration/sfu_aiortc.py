@@ -18,13 +18,13 @@ import asyncio
 import json
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
+from media_util import best_corr, load_mono16k, speech_wav  # noqa: E402
 from rtcedge_proc import PEER_IP, TAP_IF, netns_reexec, tap_up  # noqa: E402
 
 CORR_MIN = 0.8   # measured here: 0.970 and 0.971 (Opus, resampled 22.05 -> 48 -> 16 kHz)
@@ -36,42 +36,6 @@ def check(cond, what, detail=""):
     print(("ok   " if cond else "FAIL ") + what + ("" if cond else "  " + str(detail)))
     if not cond:
         failures.append(what)
-
-
-def speech_wav(tmp):
-    path = os.path.join(tmp, "speech.wav")
-    subprocess.run(["espeak-ng", "-s", "150", "-w", path,
-                    "Hello from the edge. This is a test of the selective forwarding unit. "
-                    "One two three four five six seven eight nine ten."], check=True)
-    return path
-
-
-def load_mono16k(path):
-    import wave
-    import numpy as np
-    with wave.open(path) as w:
-        rate, n, ch = w.getframerate(), w.getnframes(), w.getnchannels()
-        x = np.frombuffer(w.readframes(n), dtype=np.int16).astype(np.float64)
-    if ch == 2:
-        x = x.reshape(-1, 2).mean(axis=1)
-    t = np.arange(0, len(x) / rate, 1 / 16000.0)
-    return np.interp(t, np.arange(len(x)) / rate, x)
-
-
-def best_corr(rec, src):
-    """Peak normalized cross-correlation of @rec against @src (looped twice) over all lags."""
-    import numpy as np
-    src2 = np.concatenate([src, src, src])
-    rec = rec - rec.mean()
-    if len(rec) > len(src):
-        rec = rec[:len(src)]
-    n = len(rec)
-    nfft = 1 << int(np.ceil(np.log2(len(src2) + n)))
-    c = np.fft.irfft(np.fft.rfft(src2, nfft) * np.conj(np.fft.rfft(rec, nfft)), nfft)[:len(src2) - n]
-    # normalise by the energy of each window of src2
-    cs = np.concatenate([[0.0], np.cumsum(src2 ** 2)])
-    win = np.sqrt(np.maximum(cs[n:n + len(c)] - cs[:len(c)], 1e-9))
-    return float(np.max(c / (win * np.sqrt(np.sum(rec ** 2)) + 1e-9)))
 
 
 async def run(exe):
