@@ -124,6 +124,22 @@ sess_stats(void *ctx, const struct sess *s, struct rest_sess_stats *out)
 		out->stun_dropped += ws->ice.drops[k];
 		out->ice_drops[k] = ws->ice.drops[k];
 	}
+	for (unsigned k = 0; k < 2; k++) {
+		out->rx_valid[k] = ws->rx_on[k];
+		out->rx_packets_kind[k] = ws->rx_pkts[k];
+		out->rx_bytes_kind[k] = ws->rx_kind_bytes[k];
+		out->tx_packets_kind[k] = ws->tx_pkts[k];
+		out->tx_bytes_kind[k] = ws->tx_kind_bytes[k];
+		if (ws->rx_on[k]) {
+			out->rx_lost[k] = rtp_stats_lost(&ws->rx_stats[k]);
+			out->rx_jitter_ms[k] = ws->clock[k] ? 1000.0 * rtp_stats_jitter(&ws->rx_stats[k]) /
+									    ws->clock[k]
+							    : 0;
+		}
+	}
+	out->srtp_fail = ws->media.srtp_fail;
+	out->dtls_rx = ws->media.dtls_rx;
+	out->dtls_tx = ws->media.dtls_tx;
 }
 
 static uint64_t

@@ -127,6 +127,26 @@ sess_json(struct rest *rs, const struct sess *s, int detail, uint64_t now_us)
 		struct rest_sess_stats st = {0};
 		json_t *drops = json_object();
 		rs->sess_stats(rs->sess_stats_ctx, s, &st);
+		/* per track: what arrived (RFC 3550 loss, jitter) and what we sent; RTT needs
+		 * sender reports, which rtcedge does not send yet */
+		for (size_t i = 0; i < json_array_size(tracks); i++) {
+			json_t *t = json_array_get(tracks, i);
+			unsigned k = s->tracks[i].kind == SDP_KIND_VIDEO ? 1 : 0;
+			json_object_set_new(t, "rx",
+					json_pack("{s:I, s:I, s:o, s:o}", "packets",
+							(json_int_t)st.rx_packets_kind[k], "bytes",
+							(json_int_t)st.rx_bytes_kind[k], "lost",
+							st.rx_valid[k] ? json_integer(st.rx_lost[k])
+								       : json_null(),
+							"jitter_ms",
+							st.rx_valid[k] ? json_real(st.rx_jitter_ms[k])
+								       : json_null()));
+			json_object_set_new(t, "tx",
+					json_pack("{s:I, s:I}", "packets",
+							(json_int_t)st.tx_packets_kind[k], "bytes",
+							(json_int_t)st.tx_bytes_kind[k]));
+			json_object_set_new(t, "rtt_ms", json_null());
+		}
 		for (unsigned k = 1; k < ICE_DROP_MAX; k++)
 			if (st.ice_drops[k] != 0)
 				json_object_set_new(drops, ice_drop_name((enum ice_drop)k),

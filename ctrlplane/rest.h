@@ -73,6 +73,13 @@ struct rest_sess_stats {
 	uint64_t stun_answered, stun_dropped;
 	uint64_t last_rx_us; /* 0 = never */
 	uint64_t ice_drops[ICE_DROP_MAX]; /* requests the session's ICE agent dropped, by reason */
+	/* per kind (0 audio, 1 video) */
+	uint8_t rx_valid[2];
+	uint64_t rx_packets_kind[2], rx_bytes_kind[2];
+	int64_t rx_lost[2];
+	double rx_jitter_ms[2];
+	uint64_t tx_packets_kind[2], tx_bytes_kind[2];
+	uint64_t srtp_fail, dtls_rx, dtls_tx;
 };
 
 struct rest {

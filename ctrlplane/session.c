@@ -554,6 +554,7 @@ sessmgr_commit(struct sessmgr *m, struct sess *s, const char *remote_ufrag,
 		c->media.pt[kind] = t->pt;
 		c->media.local_ssrc[kind] = t->local_ssrc;
 		c->media.remote_ssrc[kind] = t->remote_ssrc;
+		c->media.clock[kind] = t->clock;
 		if (kind == 1 && t->has_rtx)
 			c->media.rtx_pt = t->rtx_pt;
 	}

@@ -68,6 +68,7 @@ struct dpmsg_media {
 	uint8_t rtx_pt;          /* the video rtx PT, DPMSG_PT_NONE */
 	uint32_t local_ssrc[2];  /* what we send per kind (viewers) */
 	uint32_t remote_ssrc[2]; /* what the peer signaled per kind (publishers); 0 unknown */
+	uint32_t clock[2];       /* RTP clock rate per kind, for jitter */
 };
 
 struct dpmsg_cmd {

@@ -334,6 +334,8 @@ worker_fanout(const struct dp *dp, struct worker *w, struct rte_mempool *pool, s
 				    vs->local_ssrc[kind]) == 0) {
 			vs->fwd_packets++;
 			vs->fwd_bytes += len;
+			vs->tx_pkts[kind]++;
+			vs->tx_kind_bytes[kind] += len;
 			rtc_stats_inc(&w->stats, RTC_STAT_fwd_rtp);
 		}
 	}
@@ -382,8 +384,11 @@ worker_media_flow(const struct dp *dp, struct worker *w, struct rte_mbuf *m,
 			if (s->echo && wsess_kind_of_pt(s, fwd_rtp_pt(pl, len)) == 0 &&
 					s->local_ssrc[0] != 0 &&
 					worker_send_srtp(dp, w, m->pool, s, 0, pl, len, s->pt[0],
-							s->local_ssrc[0]) == 0)
+							s->local_ssrc[0]) == 0) {
 				rtc_stats_inc(&w->stats, RTC_STAT_echo_rtp);
+				s->tx_pkts[0]++;
+				s->tx_kind_bytes[0] += len;
+			}
 		} else if (meta->cls == DEMUX_RTCP && s->role == 1) {
 			/* a viewer's PLI/FIR: the publisher is asked for a keyframe */
 			if (fwd_rtcp_wants_keyframe(pl, len))

@@ -209,6 +209,7 @@ wsess_apply(struct wsess_table *t, const struct dpmsg_cmd *c, uint64_t now_us,
 		memcpy(s->local_ssrc, c->media.local_ssrc, sizeof(s->local_ssrc));
 		memcpy(s->remote_ssrc, c->media.remote_ssrc, sizeof(s->remote_ssrc));
 		s->stream = c->media.stream;
+		memcpy(s->clock, c->media.clock, sizeof(s->clock));
 		stream_link(t, s, (int32_t)c->slot);
 		s->next_timeout_us = ice_agent_poll_timeout(&s->ice);
 		ev_fill(ev, t, c, DPMSG_EV_ADDED, 0, now_us);
@@ -473,9 +474,24 @@ wsess_media(struct wsess_table *t, uint64_t now_us, const struct pkt_flow *flow,
 	}
 	*len = lens[0];
 	if (cls == DEMUX_RTP) {
+		int kind = *len >= 12 ? wsess_kind_of_pt(s, buf[1] & 0x7f) : -1;
 		s->media.rtp_rx++;
 		s->media.rtp_rx_bytes += *len;
 		rtc_stats_inc(st, RTC_STAT_srtp_rx);
+		if (kind == 0 || kind == 1) {
+			uint32_t ssrc = (uint32_t)buf[8] << 24 | (uint32_t)buf[9] << 16 |
+					(uint32_t)buf[10] << 8 | buf[11];
+			if (!s->rx_on[kind] || s->rx_stats[kind].ssrc != ssrc) {
+				rtp_stats_init(&s->rx_stats[kind], ssrc, s->clock[kind]);
+				s->rx_on[kind] = 1;
+			}
+			rtp_stats_update(&s->rx_stats[kind], (uint16_t)(buf[2] << 8 | buf[3]),
+					(uint32_t)buf[4] << 24 | (uint32_t)buf[5] << 16 |
+							(uint32_t)buf[6] << 8 | buf[7],
+					now_us);
+			s->rx_pkts[kind]++;
+			s->rx_kind_bytes[kind] += *len;
+		}
 	} else {
 		s->media.rtcp_rx++;
 		rtc_stats_inc(st, RTC_STAT_srtcp_rx);

@@ -20,6 +20,7 @@
 #include "flowtab.h"
 #include "ice.h"
 #include "pkt.h"
+#include "rtp_stats.h"
 #include "srtp.h"
 #include "stats.h"
 #include "ufrag.h"
@@ -59,6 +60,12 @@ struct wsess {
 	uint32_t stream;
 	int32_t next_viewer, prev_viewer; /* the stream's viewer list on this worker; -1 ends */
 	uint64_t fwd_packets, fwd_bytes;  /* what this session was sent as a viewer */
+	uint32_t clock[2];
+	/* per kind (0 audio, 1 video): what we received (RFC 3550 statistics) and sent */
+	uint8_t rx_on[2];
+	uint64_t rx_pkts[2], rx_kind_bytes[2];
+	struct rtp_stats rx_stats[2];
+	uint64_t tx_pkts[2], tx_kind_bytes[2];
 	struct wsess_media_stats media;
 	struct srtp_ctx rx; /* SRTP_DIR_INBOUND, the peer's keys */
 	struct srtp_ctx tx; /* SRTP_DIR_OUTBOUND, ours */

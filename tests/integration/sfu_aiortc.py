@@ -108,6 +108,15 @@ async def run(exe):
         check(c["pli_sent"] >= 1, "keyframe requests sent to the publisher", c["pli_sent"])
         check(stats["drops"].get("fwd_protect_failed", 0) == 0, "no forwarding failure",
               stats["drops"])
+        # REST: per-track counters of the publisher (received) and a player (sent)
+        sess = d.rest_json("GET", "/v1/sessions?stream=sfu")["sessions"]
+        pub_s = [d.rest_json("GET", "/v1/sessions/" + x["id"]) for x in sess if x["role"] == "whip"][0]
+        view_s = [d.rest_json("GET", "/v1/sessions/" + x["id"]) for x in sess if x["role"] == "whep"][0]
+        a_rx = [t for t in pub_s["tracks"] if t["kind"] == "audio"][0]["rx"]
+        check(a_rx["packets"] > 100 and a_rx["lost"] is not None and a_rx["lost"] <= 2 and
+              a_rx["jitter_ms"] is not None, "REST: the publisher's audio track received", a_rx)
+        v_tx = [t for t in view_s["tracks"] if t["kind"] == "video"][0]["tx"]
+        check(v_tx["packets"] > 10, "REST: video forwarded to a player", v_tx)
         for i, rec in enumerate(received):
             check(rec["video"] >= 10, "player %d decodes video" % i, rec["video"])
             if not rec["audio"]:

@@ -359,6 +359,9 @@ def daemon_a(exe, oa):
         check(codes == [201, 201, 201, 503], "session.max_per_stream", codes)
 
         # W8, W14: DELETE frees the worker slot; the URL is then 404
+        # the worker holds every live session once the commands of the last POSTs landed
+        live = lambda: d.rest_json("GET", "/v1/stats")["sessions"]["live"]
+        wait_for(lambda: worker_sessions(d) == live(), "the worker caught up")
         n = worker_sessions(d)
         st, h, body = d.http("DELETE", viewer_loc, None, dict(bearer(PLAY), **{"If-Match": '"stale"'}))
         check(st == 200, "W8/W14 DELETE 200 (If-Match ignored)", "%d" % st)
