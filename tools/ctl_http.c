@@ -27,6 +27,20 @@ errf(char *err, size_t errlen, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* Up to 40 bytes of the server's @s (@n long) for an error message, non-printables as '?'. */
+static const char *
+excerpt(const char *s, size_t n, char *out, size_t outlen)
+{
+	size_t k = n < 40 ? n : 40;
+
+	if (k >= outlen)
+		k = outlen - 1;
+	for (size_t i = 0; i < k; i++)
+		out[i] = (unsigned char)s[i] < 0x20 || (unsigned char)s[i] >= 0x7f ? '?' : s[i];
+	out[k] = '\0';
+	return out;
+}
+
 /* ---- server address ---- */
 
 static int
@@ -84,8 +98,8 @@ ctl_http_target_parse(const char *spec, struct ctl_http_target *t, char *err, si
 		hlen = colon ? (size_t)(colon - p) : (size_t)(end - p);
 		if (colon != NULL) {
 			if (memchr(colon + 1, ':', (size_t)(end - colon - 1)) != NULL) {
-				errf(err, errlen, "server '%s': write an IPv6 address as [addr]:port",
-						spec);
+				errf(err, errlen,
+				        "server '%s': write an IPv6 address as [addr]:port", spec);
 				return CTL_HTTP_E_ARG;
 			}
 			port = colon + 1;
@@ -98,7 +112,8 @@ ctl_http_target_parse(const char *spec, struct ctl_http_target *t, char *err, si
 	}
 	for (size_t i = 0; i < hlen; i++) {
 		unsigned char c = (unsigned char)host[i];
-		if (c <= ' ' || c >= 0x7f || c == '@' || c == '?' || c == '#' || c == '[' || c == ']') {
+		if (c <= ' ' || c >= 0x7f || c == '@' || c == '?' || c == '#' || c == '[' ||
+		        c == ']') {
 			errf(err, errlen, "server '%s': bad character in the host", spec);
 			return CTL_HTTP_E_ARG;
 		}
@@ -124,7 +139,8 @@ ctl_http_target_parse(const char *spec, struct ctl_http_target *t, char *err, si
 		for (size_t i = 0; i < len; i++) {
 			unsigned char c = (unsigned char)slash[i];
 			if (c <= ' ' || c >= 0x7f || c == '?' || c == '#') {
-				errf(err, errlen, "server '%s': bad character in the path prefix", spec);
+				errf(err, errlen, "server '%s': bad character in the path prefix",
+				        spec);
 				return CTL_HTTP_E_ARG;
 			}
 		}
@@ -186,9 +202,11 @@ status_line_parse(const char *l, size_t n, struct ctl_http_head *h, char *err, s
 	size_t rlen;
 
 	if (n < 12 || strncmp(l, "HTTP/1.", 7) != 0 || (l[7] != '0' && l[7] != '1') ||
-			l[8] != ' ' || l[9] < '1' || l[9] > '5' || l[10] < '0' || l[10] > '9' ||
-			l[11] < '0' || l[11] > '9' || (n > 12 && l[12] != ' ')) {
-		errf(err, errlen, "not an HTTP/1.x status line: '%.40s'", l);
+	        l[8] != ' ' || l[9] < '1' || l[9] > '5' || l[10] < '0' || l[10] > '9' ||
+	        l[11] < '0' || l[11] > '9' || (n > 12 && l[12] != ' ')) {
+		char ex[48];
+		errf(err, errlen, "not an HTTP/1.x status line: '%s'",
+		        excerpt(l, n, ex, sizeof(ex)));
 		return CTL_HTTP_E_PROTO;
 	}
 	h->status = (l[9] - '0') * 100 + (l[10] - '0') * 10 + (l[11] - '0');
@@ -212,7 +230,8 @@ content_length_parse(const char *v, size_t n, uint64_t *out, char *err, size_t e
 	}
 	for (size_t i = 0; i < n; i++) {
 		if (v[i] < '0' || v[i] > '9') {
-			errf(err, errlen, "bad Content-Length '%.*s'", (int)(n < 40 ? n : 40), v);
+			char ex[48];
+			errf(err, errlen, "bad Content-Length '%s'", excerpt(v, n, ex, sizeof(ex)));
 			return CTL_HTTP_E_PROTO;
 		}
 		x = x * 10 + (uint64_t)(v[i] - '0');
@@ -247,8 +266,8 @@ te_is_chunked(const char *v, size_t n)
 
 /* One header block after the status line; fills @h's framing fields. */
 static int
-headers_parse(const char *buf, size_t len, size_t *off, struct ctl_http_head *h, char *err,
-		size_t errlen)
+headers_parse(
+        const char *buf, size_t len, size_t *off, struct ctl_http_head *h, char *err, size_t errlen)
 {
 	int have_cl = 0, have_te = 0, chunked = 0, n_hdr = 0;
 	uint64_t cl = 0;
@@ -265,19 +284,23 @@ headers_parse(const char *buf, size_t len, size_t *off, struct ctl_http_head *h,
 			return CTL_HTTP_E_PROTO;
 		}
 		if (l[0] == ' ' || l[0] == '\t') {
-			errf(err, errlen, "obsolete line folding in the headers"); /* RFC 9112 §5.2 */
+			errf(err, errlen,
+			        "obsolete line folding in the headers"); /* RFC 9112 §5.2 */
 			return CTL_HTTP_E_PROTO;
 		}
 		colon = memchr(l, ':', n);
 		if (colon == NULL || colon == l) {
-			errf(err, errlen, "header line without a name: '%.40s'", l);
+			char ex[48];
+			errf(err, errlen, "header line without a name: '%s'",
+			        excerpt(l, n, ex, sizeof(ex)));
 			return CTL_HTTP_E_PROTO;
 		}
 		for (const char *c = l; c < colon; c++)
 			if (!tchar((unsigned char)*c)) {
 				/* RFC 9112 §5.1: no whitespace between the name and the colon */
-				errf(err, errlen, "bad header name '%.*s'", (int)(colon - l < 40 ? colon - l : 40),
-						l);
+				char ex[48];
+				errf(err, errlen, "bad header name '%s'",
+				        excerpt(l, (size_t)(colon - l), ex, sizeof(ex)));
 				return CTL_HTTP_E_PROTO;
 			}
 		v = colon + 1;
@@ -300,7 +323,7 @@ headers_parse(const char *buf, size_t len, size_t *off, struct ctl_http_head *h,
 		} else if (hdr_is(l, (size_t)(colon - l), "content-type")) {
 			if (vlen >= sizeof(h->content_type)) {
 				errf(err, errlen, "Content-Type longer than %zu bytes",
-						sizeof(h->content_type) - 1);
+				        sizeof(h->content_type) - 1);
 				return CTL_HTTP_E_PROTO;
 			}
 			memcpy(h->content_type, v, vlen);
@@ -321,8 +344,7 @@ headers_parse(const char *buf, size_t len, size_t *off, struct ctl_http_head *h,
 }
 
 int
-ctl_http_head_parse(const char *buf, size_t len, struct ctl_http_head *h, char *err,
-		size_t errlen)
+ctl_http_head_parse(const char *buf, size_t len, struct ctl_http_head *h, char *err, size_t errlen)
 {
 	size_t off = 0;
 
@@ -371,7 +393,7 @@ hexval(char c)
 
 int
 ctl_http_chunked_decode(const char *buf, size_t len, char *out, size_t *out_len, size_t *used,
-		char *err, size_t errlen)
+        char *err, size_t errlen)
 {
 	size_t off = 0, o = 0;
 
@@ -392,7 +414,9 @@ ctl_http_chunked_decode(const char *buf, size_t len, char *out, size_t *out_len,
 			i++;
 		}
 		if (i == 0 || (i < n && l[i] != ';' && l[i] != ' ' && l[i] != '\t')) {
-			errf(err, errlen, "bad chunk size line '%.*s'", (int)(n < 40 ? n : 40), l);
+			char ex[48];
+			errf(err, errlen, "bad chunk size line '%s'",
+			        excerpt(l, n, ex, sizeof(ex)));
 			return CTL_HTTP_E_PROTO;
 		}
 		if (size == 0)
@@ -424,8 +448,8 @@ ctl_http_chunked_decode(const char *buf, size_t len, char *out, size_t *out_len,
 }
 
 int
-ctl_http_resp_parse(const char *buf, size_t len, int eof, struct ctl_http_resp *out, char *err,
-		size_t errlen)
+ctl_http_resp_parse(
+        const char *buf, size_t len, int eof, struct ctl_http_resp *out, char *err, size_t errlen)
 {
 	struct ctl_http_head h;
 	const char *b;
@@ -434,7 +458,8 @@ ctl_http_resp_parse(const char *buf, size_t len, int eof, struct ctl_http_resp *
 	int rc = ctl_http_head_parse(buf, len, &h, err, errlen);
 
 	if (rc == CTL_HTTP_MORE && eof) {
-		errf(err, errlen, "connection closed %s", len ? "inside the headers" : "without a response");
+		errf(err, errlen, "connection closed %s",
+		        len ? "inside the headers" : "without a response");
 		return CTL_HTTP_E_PROTO;
 	}
 	if (rc != 0)
@@ -448,8 +473,8 @@ ctl_http_resp_parse(const char *buf, size_t len, int eof, struct ctl_http_resp *
 		if (avail < h.content_length) {
 			if (!eof)
 				return CTL_HTTP_MORE;
-			errf(err, errlen, "connection closed after %zu of %" PRIu64 " body bytes", avail,
-					h.content_length);
+			errf(err, errlen, "connection closed after %zu of %" PRIu64 " body bytes",
+			        avail, h.content_length);
 			return CTL_HTTP_E_PROTO;
 		}
 		blen = (size_t)h.content_length;
@@ -535,8 +560,8 @@ fd_wait(int fd, short events, int64_t deadline)
 }
 
 static int
-sock_connect(const struct ctl_http_target *t, int64_t deadline, int timeout_ms, char *err,
-		size_t errlen)
+sock_connect(
+        const struct ctl_http_target *t, int64_t deadline, int timeout_ms, char *err, size_t errlen)
 {
 	struct addrinfo hints, *res = NULL;
 	int rc, fd = -1, last = 0, timed_out = 0;
@@ -552,7 +577,7 @@ sock_connect(const struct ctl_http_target *t, int64_t deadline, int timeout_ms, 
 	for (struct addrinfo *ai = res; ai != NULL; ai = ai->ai_next) {
 		socklen_t sl = sizeof(last);
 		fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC,
-				ai->ai_protocol);
+		        ai->ai_protocol);
 		if (fd < 0) {
 			last = errno;
 			continue;
@@ -562,7 +587,7 @@ sock_connect(const struct ctl_http_target *t, int64_t deadline, int timeout_ms, 
 		if (errno == EINPROGRESS) {
 			rc = fd_wait(fd, POLLOUT, deadline);
 			if (rc == 0 && getsockopt(fd, SOL_SOCKET, SO_ERROR, &last, &sl) == 0 &&
-					last == 0)
+			        last == 0)
 				break;
 			if (rc == CTL_HTTP_E_TIMEOUT)
 				timed_out = 1;
@@ -579,7 +604,7 @@ sock_connect(const struct ctl_http_target *t, int64_t deadline, int timeout_ms, 
 		return fd;
 	if (timed_out) {
 		errf(err, errlen, "cannot connect to %s: timed out after %d ms", t->authority,
-				timeout_ms);
+		        timeout_ms);
 		return CTL_HTTP_E_TIMEOUT;
 	}
 	errf(err, errlen, "cannot connect to %s: %s", t->authority, strerror(last));
@@ -633,7 +658,7 @@ parse_due(const char *buf, size_t len, const struct ctl_http_head *h, int have_h
 
 static int
 resp_read(int fd, const struct ctl_http_target *t, int64_t deadline, int timeout_ms,
-		struct ctl_http_resp *out, char *err, size_t errlen)
+        struct ctl_http_resp *out, char *err, size_t errlen)
 {
 	struct ctl_http_head h;
 	size_t len = 0, cap = 16384;
@@ -650,7 +675,7 @@ resp_read(int fd, const struct ctl_http_target *t, int64_t deadline, int timeout
 			char *nb;
 			if (cap >= (size_t)CTL_HTTP_BODY_MAX + CTL_HTTP_HEAD_MAX * 2) {
 				errf(err, errlen, "response from %s over %u bytes", t->authority,
-						CTL_HTTP_BODY_MAX);
+				        CTL_HTTP_BODY_MAX);
 				rc = CTL_HTTP_E_PROTO;
 				break;
 			}
@@ -669,8 +694,8 @@ resp_read(int fd, const struct ctl_http_target *t, int64_t deadline, int timeout
 		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
 			rc = fd_wait(fd, POLLIN, deadline);
 			if (rc == CTL_HTTP_E_TIMEOUT) {
-				errf(err, errlen, "%s: no complete response within %d ms", t->authority,
-						timeout_ms);
+				errf(err, errlen, "%s: no complete response within %d ms",
+				        t->authority, timeout_ms);
 				break;
 			}
 			if (rc != 0) {
@@ -708,25 +733,24 @@ resp_read(int fd, const struct ctl_http_target *t, int64_t deadline, int timeout
 
 int
 ctl_http_request(const struct ctl_http_target *t, const char *method, const char *path,
-		const char *token, int timeout_ms, struct ctl_http_resp *out, char *err,
-		size_t errlen)
+        const char *token, int timeout_ms, struct ctl_http_resp *out, char *err, size_t errlen)
 {
 	int64_t deadline = now_ms() + timeout_ms;
 	char req[4096];
 	int fd, rc, n;
 
 	if (path[0] != '/' || strpbrk(path, " \r\n") != NULL ||
-			(token != NULL && strpbrk(token, "\r\n") != NULL)) {
+	        (token != NULL && strpbrk(token, "\r\n") != NULL)) {
 		errf(err, errlen, "bad request path or token");
 		return CTL_HTTP_E_ARG;
 	}
 	n = snprintf(req, sizeof(req),
-			"%s %s%s HTTP/1.1\r\nHost: %s\r\nUser-Agent: rtcedgectl/%s\r\n"
-			"Accept: application/json, text/plain;q=0.9\r\n%s%s%s%s"
-			"Connection: close\r\n\r\n",
-			method, t->prefix, path, t->authority, RTCEDGE_VERSION,
-			token ? "Authorization: Bearer " : "", token ? token : "", token ? "\r\n" : "",
-			strcmp(method, "POST") == 0 ? "Content-Length: 0\r\n" : "");
+	        "%s %s%s HTTP/1.1\r\nHost: %s\r\nUser-Agent: rtcedgectl/%s\r\n"
+	        "Accept: application/json, text/plain;q=0.9\r\n%s%s%s%s"
+	        "Connection: close\r\n\r\n",
+	        method, t->prefix, path, t->authority, RTCEDGE_VERSION,
+	        token ? "Authorization: Bearer " : "", token ? token : "", token ? "\r\n" : "",
+	        strcmp(method, "POST") == 0 ? "Content-Length: 0\r\n" : "");
 	if (n < 0 || (size_t)n >= sizeof(req)) {
 		errf(err, errlen, "request too long");
 		return CTL_HTTP_E_ARG;
@@ -737,7 +761,7 @@ ctl_http_request(const struct ctl_http_target *t, const char *method, const char
 	rc = sock_send_all(fd, req, (size_t)n, deadline);
 	if (rc == CTL_HTTP_E_TIMEOUT)
 		errf(err, errlen, "%s: sending the request timed out after %d ms", t->authority,
-				timeout_ms);
+		        timeout_ms);
 	else if (rc != 0)
 		errf(err, errlen, "%s: sending the request: %s", t->authority, strerror(errno));
 	else

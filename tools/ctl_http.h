@@ -40,10 +40,10 @@ enum ctl_http_framing {
 };
 
 struct ctl_http_target {
-	char host[256];     /* name or address, without brackets */
-	char port[8];       /* decimal */
+	char host[256];      /* name or address, without brackets */
+	char port[8];        /* decimal */
 	char authority[280]; /* Host header: host:port, [v6]:port */
-	char prefix[256];   /* path prefix without a trailing '/', "" for none */
+	char prefix[256];    /* path prefix without a trailing '/', "" for none */
 };
 
 /* Status line and headers of a response. */
@@ -68,23 +68,22 @@ struct ctl_http_resp {
 int ctl_http_target_parse(const char *spec, struct ctl_http_target *t, char *err, size_t errlen);
 
 /* Status line and headers at the start of @buf (1xx interim responses skipped). */
-int ctl_http_head_parse(const char *buf, size_t len, struct ctl_http_head *h, char *err,
-		size_t errlen);
+int ctl_http_head_parse(
+        const char *buf, size_t len, struct ctl_http_head *h, char *err, size_t errlen);
 
 /* A chunked body (RFC 9112 §7.1) at @buf, decoded into @out (room for @len bytes suffices);
  * *@out_len the decoded length, *@used the bytes consumed including the trailer section. */
 int ctl_http_chunked_decode(const char *buf, size_t len, char *out, size_t *out_len, size_t *used,
-		char *err, size_t errlen);
+        char *err, size_t errlen);
 
 /* A whole response in @buf; @eof: the server has closed (ends a close-delimited body). */
-int ctl_http_resp_parse(const char *buf, size_t len, int eof, struct ctl_http_resp *out, char *err,
-		size_t errlen);
+int ctl_http_resp_parse(
+        const char *buf, size_t len, int eof, struct ctl_http_resp *out, char *err, size_t errlen);
 
 /* One request: connect, send, read the response, close; all within @timeout_ms.
  * @token (NULL for none) goes in "Authorization: Bearer". @path starts with '/'. */
 int ctl_http_request(const struct ctl_http_target *t, const char *method, const char *path,
-		const char *token, int timeout_ms, struct ctl_http_resp *out, char *err,
-		size_t errlen);
+        const char *token, int timeout_ms, struct ctl_http_resp *out, char *err, size_t errlen);
 
 void ctl_http_resp_free(struct ctl_http_resp *r);
 

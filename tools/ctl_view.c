@@ -65,10 +65,12 @@ by_state_line(FILE *f, const json_t *by_state, const char *sep, char *err, size_
 
 	if (!json_is_object(by_state))
 		return shape(err, errlen, "sessions.by_state: not an object");
-	json_object_foreach((json_t *)by_state, k, v) {
+	json_object_foreach((json_t *)by_state, k, v)
+	{
 		if (!json_is_integer(v))
 			return shape(err, errlen, "sessions.by_state.%s: not an integer", k);
-		fprintf(f, "%s%s %" JSON_INTEGER_FORMAT, first ? "" : sep, k, json_integer_value(v));
+		fprintf(f, "%s%s %" JSON_INTEGER_FORMAT, first ? "" : sep, k,
+		        json_integer_value(v));
 		first = 0;
 	}
 	return 0;
@@ -84,17 +86,19 @@ static int
 summary_unpack(const json_t *sessions, struct summary *s, char *err, size_t errlen)
 {
 	UNPACK("stats.sessions", sessions, "{s:i, s:i, s:i, s:o, s:I, s:I, s:o, s:o, s:b}", "live",
-			&s->live, "max", &s->max, "streams", &s->streams, "by_state", &s->by_state,
-			"opened_whip", &s->opened_whip, "opened_whep", &s->opened_whep, "closed",
-			&s->closed, "refused", &s->refused, "draining", &s->draining);
+	        &s->live, "max", &s->max, "streams", &s->streams, "by_state", &s->by_state,
+	        "opened_whip", &s->opened_whip, "opened_whep", &s->opened_whep, "closed",
+	        &s->closed, "refused", &s->refused, "draining", &s->draining);
 	if (!json_is_object(s->by_state))
 		return shape(err, errlen, "stats.sessions.by_state: not an object");
 	{
 		const char *k;
 		json_t *v;
-		json_object_foreach(s->by_state, k, v) {
+		json_object_foreach(s->by_state, k, v)
+		{
 			if (!json_is_integer(v))
-				return shape(err, errlen, "stats.sessions.by_state.%s: not an integer", k);
+				return shape(err, errlen,
+				        "stats.sessions.by_state.%s: not an integer", k);
 		}
 	}
 	return 0;
@@ -110,17 +114,17 @@ static int
 worker_unpack(const json_t *w, struct worker *o, char *err, size_t errlen)
 {
 	UNPACK("stats.workers[]", w, "{s:i, s:i, s:F, s:F, s:i, s:o, s:o}", "worker", &o->idx,
-			"lcore", &o->lcore, "rx_pps", &o->rx_pps, "tx_pps", &o->tx_pps, "sessions",
-			&o->sessions, "drops", &o->drops, "rings", &o->rings);
+	        "lcore", &o->lcore, "rx_pps", &o->rx_pps, "tx_pps", &o->tx_pps, "sessions",
+	        &o->sessions, "drops", &o->drops, "rings", &o->rings);
 	if (!json_is_object(o->drops) || !json_is_object(o->rings))
-		return shape(err, errlen, "stats.workers[%d]: drops and rings must be objects",
-				o->idx);
+		return shape(
+		        err, errlen, "stats.workers[%d]: drops and rings must be objects", o->idx);
 	return 0;
 }
 
 int
 ctl_view_status(FILE *f, const char *server, const json_t *health, const json_t *ready,
-		const json_t *stats, char *err, size_t errlen)
+        const json_t *stats, char *err, size_t errlen)
 {
 	const char *hs, *reason = NULL;
 	int is_ready, rc;
@@ -133,13 +137,14 @@ ctl_view_status(FILE *f, const char *server, const json_t *health, const json_t 
 	UNPACK("health", health, "{s:s}", "status", &hs);
 	UNPACK("ready", ready, "{s:b, s?s}", "ready", &is_ready, "reason", &reason);
 	UNPACK("stats", stats, "{s:F, s:o, s:o}", "uptime_s", &up, "workers", &workers, "sessions",
-			&sessions);
+	        &sessions);
 	if (!json_is_array(workers))
 		return shape(err, errlen, "stats.workers: not an array");
 	rc = summary_unpack(sessions, &s, err, errlen);
 	if (rc != 0)
 		return rc;
-	json_array_foreach(workers, i, w) {
+	json_array_foreach(workers, i, w)
+	{
 		struct worker wk;
 		rc = worker_unpack(w, &wk, err, errlen);
 		if (rc != 0)
@@ -148,8 +153,8 @@ ctl_view_status(FILE *f, const char *server, const json_t *health, const json_t 
 	ctl_view_duration(dur, sizeof(dur), up);
 	fprintf(f, "server     %s\n", server);
 	fprintf(f, "health     %s\n", hs);
-	fprintf(f, "ready      %s%s%s%s\n", yesno(is_ready), reason ? " (" : "", reason ? reason : "",
-			reason ? ")" : "");
+	fprintf(f, "ready      %s%s%s%s\n", yesno(is_ready), reason ? " (" : "",
+	        reason ? reason : "", reason ? ")" : "");
 	if (up < 60)
 		fprintf(f, "uptime     %s\n", dur);
 	else
@@ -162,11 +167,12 @@ ctl_view_status(FILE *f, const char *server, const json_t *health, const json_t 
 	fprintf(f, "streams    %d\n", s.streams);
 	fprintf(f, "draining   %s\n", yesno(s.draining));
 	fprintf(f, "workers    %zu\n", json_array_size(workers));
-	json_array_foreach(workers, i, w) {
+	json_array_foreach(workers, i, w)
+	{
 		struct worker wk;
 		worker_unpack(w, &wk, err, errlen);
 		fprintf(f, "  worker %d  lcore %d  rx %.1f pps  tx %.1f pps  sessions %d\n", wk.idx,
-				wk.lcore, wk.rx_pps, wk.tx_pps, wk.sessions);
+		        wk.lcore, wk.rx_pps, wk.tx_pps, wk.sessions);
 	}
 	return 0;
 }
@@ -182,9 +188,9 @@ static int
 sess_row_unpack(const json_t *s, struct sess_row *r, char *err, size_t errlen)
 {
 	UNPACK("session", s, "{s:s, s:s, s:s, s:s, s:i, s:F, s:F, s:I, s:s}", "id", &r->id, "role",
-			&r->role, "stream", &r->stream, "state", &r->state, "worker", &r->worker,
-			"age_s", &r->age, "state_age_s", &r->state_age, "created_unix", &r->created,
-			"client", &r->client);
+	        &r->role, "stream", &r->stream, "state", &r->state, "worker", &r->worker, "age_s",
+	        &r->age, "state_age_s", &r->state_age, "created_unix", &r->created, "client",
+	        &r->client);
 	return 0;
 }
 
@@ -198,7 +204,8 @@ ctl_view_sessions(FILE *f, const json_t *list, char *err, size_t errlen)
 	UNPACK("sessions", list, "{s:i, s:o}", "count", &count, "sessions", &arr);
 	if (!json_is_array(arr))
 		return shape(err, errlen, "sessions.sessions: not an array");
-	json_array_foreach(arr, i, s) {
+	json_array_foreach(arr, i, s)
+	{
 		struct sess_row r;
 		int rc = sess_row_unpack(s, &r, err, errlen);
 		if (rc != 0)
@@ -211,14 +218,15 @@ ctl_view_sessions(FILE *f, const json_t *list, char *err, size_t errlen)
 		return 0;
 	}
 	fprintf(f, "%-32s  %-4s  %-*s  %-9s  %6s  %7s  %s\n", "ID", "ROLE", stream_w, "STREAM",
-			"STATE", "WORKER", "AGE", "CLIENT");
-	json_array_foreach(arr, i, s) {
+	        "STATE", "WORKER", "AGE", "CLIENT");
+	json_array_foreach(arr, i, s)
+	{
 		struct sess_row r;
 		char age[32];
 		sess_row_unpack(s, &r, err, errlen);
 		ctl_view_duration(age, sizeof(age), r.age);
 		fprintf(f, "%-32s  %-4s  %-*s  %-9s  %6d  %7s  %s\n", r.id, r.role, stream_w,
-				r.stream, r.state, r.worker, age, r.client);
+		        r.stream, r.state, r.worker, age, r.client);
 	}
 	return 0;
 }
@@ -232,7 +240,8 @@ drops_line(FILE *f, const json_t *drops, char *err, size_t errlen)
 
 	if (!json_is_object(drops))
 		return shape(err, errlen, "ice.drops: not an object");
-	json_object_foreach((json_t *)drops, k, v) {
+	json_object_foreach((json_t *)drops, k, v)
+	{
 		if (!json_is_integer(v))
 			return shape(err, errlen, "ice.drops.%s: not an integer", k);
 	}
@@ -240,8 +249,10 @@ drops_line(FILE *f, const json_t *drops, char *err, size_t errlen)
 		fprintf(f, "none");
 		return 0;
 	}
-	json_object_foreach((json_t *)drops, k, v) {
-		fprintf(f, "%s%s %" JSON_INTEGER_FORMAT, first ? "" : ", ", k, json_integer_value(v));
+	json_object_foreach((json_t *)drops, k, v)
+	{
+		fprintf(f, "%s%s %" JSON_INTEGER_FORMAT, first ? "" : ", ", k,
+		        json_integer_value(v));
 		first = 0;
 	}
 	return 0;
@@ -255,14 +266,15 @@ tracks_check(const json_t *tracks, char *err, size_t errlen)
 
 	if (!json_is_array(tracks))
 		return shape(err, errlen, "tracks: not an array");
-	json_array_foreach(tracks, i, t) {
+	json_array_foreach(tracks, i, t)
+	{
 		const char *kind, *mid, *codec, *dir;
 		int pt, clock, ch;
 		json_int_t rs, ls;
-		UNPACK("tracks[]", t, "{s:s, s:s, s:s, s:i, s:i, s:i, s:s, s:I, s:I}", "kind", &kind,
-				"mid", &mid, "codec", &codec, "payload_type", &pt, "clock_rate", &clock,
-				"channels", &ch, "direction", &dir, "remote_ssrc", &rs, "local_ssrc",
-				&ls);
+		UNPACK("tracks[]", t, "{s:s, s:s, s:s, s:i, s:i, s:i, s:s, s:I, s:I}", "kind",
+		        &kind, "mid", &mid, "codec", &codec, "payload_type", &pt, "clock_rate",
+		        &clock, "channels", &ch, "direction", &dir, "remote_ssrc", &rs,
+		        "local_ssrc", &ls);
 	}
 	return 0;
 }
@@ -278,19 +290,20 @@ tracks_print(FILE *f, const json_t *tracks)
 		return;
 	}
 	fprintf(f, "tracks\n  %-4s  %-5s  %-12s  %3s  %6s  %2s  %-9s  %11s  %11s\n", "MID", "KIND",
-			"CODEC", "PT", "CLOCK", "CH", "DIRECTION", "REMOTE SSRC", "LOCAL SSRC");
-	json_array_foreach(tracks, i, t) {
+	        "CODEC", "PT", "CLOCK", "CH", "DIRECTION", "REMOTE SSRC", "LOCAL SSRC");
+	json_array_foreach(tracks, i, t)
+	{
 		const char *kind, *mid, *codec, *dir;
 		int pt, clock, ch;
 		json_int_t rs, ls;
 		json_unpack((json_t *)t, "{s:s, s:s, s:s, s:i, s:i, s:i, s:s, s:I, s:I}", "kind",
-				&kind, "mid", &mid, "codec", &codec, "payload_type", &pt, "clock_rate",
-				&clock, "channels", &ch, "direction", &dir, "remote_ssrc", &rs,
-				"local_ssrc", &ls);
+		        &kind, "mid", &mid, "codec", &codec, "payload_type", &pt, "clock_rate",
+		        &clock, "channels", &ch, "direction", &dir, "remote_ssrc", &rs,
+		        "local_ssrc", &ls);
 		fprintf(f,
-				"  %-4s  %-5s  %-12s  %3d  %6d  %2d  %-9s  %11" JSON_INTEGER_FORMAT
-				"  %11" JSON_INTEGER_FORMAT "\n",
-				mid, kind, codec, pt, clock, ch, dir, rs, ls);
+		        "  %-4s  %-5s  %-12s  %3d  %6d  %2d  %-9s  %11" JSON_INTEGER_FORMAT
+		        "  %11" JSON_INTEGER_FORMAT "\n",
+		        mid, kind, codec, pt, clock, ch, dir, rs, ls);
 	}
 }
 
@@ -311,14 +324,15 @@ ctl_view_session(FILE *f, const json_t *s, char *err, size_t errlen)
 	if (rc != 0)
 		return rc;
 	UNPACK("session", s, "{s:o, s:o, s:o, s?o}", "ice", &ice, "dtls", &dtls, "tracks", &tracks,
-			"counters", &counters);
+	        "counters", &counters);
 	UNPACK("session.ice", ice, "{s:s, s:i, s:i, s:b, s:i, s:o, s?o}", "local_ufrag", &ufrag,
-			"slot", &slot, "restarts", &restarts, "restarting", &restarting,
-			"remote_candidates", &rcands, "selected_pair", &pair, "drops", &drops);
+	        "slot", &slot, "restarts", &restarts, "restarting", &restarting,
+	        "remote_candidates", &rcands, "selected_pair", &pair, "drops", &drops);
 	if (!json_is_null(pair))
-		UNPACK("session.ice.selected_pair", pair, "{s:s, s:s}", "local", &pl, "remote", &pr);
+		UNPACK("session.ice.selected_pair", pair, "{s:s, s:s}", "local", &pl, "remote",
+		        &pr);
 	UNPACK("session.dtls", dtls, "{s:s, s:s, s:o}", "setup", &setup, "remote_fingerprint_alg",
-			&fp_alg, "srtp_profile", &srtp_j);
+	        &fp_alg, "srtp_profile", &srtp_j);
 	if (json_is_string(srtp_j))
 		srtp = json_string_value(srtp_j);
 	else if (!json_is_null(srtp_j))
@@ -328,9 +342,9 @@ ctl_view_session(FILE *f, const json_t *s, char *err, size_t errlen)
 		return rc;
 	if (counters != NULL) {
 		UNPACK("session.counters", counters, "{s:I, s:I, s:I, s:I, s:I, s:I, s:o}",
-				"rx_packets", &rxp, "rx_bytes", &rxb, "tx_packets", &txp, "tx_bytes",
-				&txb, "stun_answered", &stun_ok, "stun_dropped", &stun_drop,
-				"last_rx_age_s", &last_rx);
+		        "rx_packets", &rxp, "rx_bytes", &rxb, "tx_packets", &txp, "tx_bytes", &txb,
+		        "stun_answered", &stun_ok, "stun_dropped", &stun_drop, "last_rx_age_s",
+		        &last_rx);
 		if (!json_is_null(last_rx) && !json_is_number(last_rx))
 			return shape(err, errlen, "session.counters.last_rx_age_s: not a number");
 	}
@@ -349,8 +363,8 @@ ctl_view_session(FILE *f, const json_t *s, char *err, size_t errlen)
 	fprintf(f, "worker     %d\n", r.worker);
 	fprintf(f, "age        %s (created %s)\n", age, created);
 	fprintf(f, "client     %s\n", r.client);
-	fprintf(f, "ice        ufrag %s  slot %d  restarts %d%s  remote candidates %d\n", ufrag, slot,
-			restarts, restarting ? " (restart pending)" : "", rcands);
+	fprintf(f, "ice        ufrag %s  slot %d  restarts %d%s  remote candidates %d\n", ufrag,
+	        slot, restarts, restarting ? " (restart pending)" : "", rcands);
 	if (pl != NULL)
 		fprintf(f, "  pair     %s <-> %s\n", pl, pr);
 	else
@@ -363,7 +377,7 @@ ctl_view_session(FILE *f, const json_t *s, char *err, size_t errlen)
 		fprintf(f, "\n");
 	}
 	fprintf(f, "dtls       setup %s  remote fingerprint %s  srtp profile %s\n", setup, fp_alg,
-			srtp ? srtp : "-");
+	        srtp ? srtp : "-");
 	tracks_print(f, tracks);
 	if (counters != NULL) {
 		char last[32] = "never";
@@ -372,14 +386,14 @@ ctl_view_session(FILE *f, const json_t *s, char *err, size_t errlen)
 			strncat(last, " ago", sizeof(last) - strlen(last) - 1);
 		}
 		fprintf(f,
-				"counters   rx %" JSON_INTEGER_FORMAT " packets %" JSON_INTEGER_FORMAT
-				" bytes  tx %" JSON_INTEGER_FORMAT " packets %" JSON_INTEGER_FORMAT
-				" bytes\n",
-				rxp, rxb, txp, txb);
+		        "counters   rx %" JSON_INTEGER_FORMAT " packets %" JSON_INTEGER_FORMAT
+		        " bytes  tx %" JSON_INTEGER_FORMAT " packets %" JSON_INTEGER_FORMAT
+		        " bytes\n",
+		        rxp, rxb, txp, txb);
 		fprintf(f,
-				"           stun answered %" JSON_INTEGER_FORMAT
-				"  stun dropped %" JSON_INTEGER_FORMAT "  last rx %s\n",
-				stun_ok, stun_drop, last);
+		        "           stun answered %" JSON_INTEGER_FORMAT
+		        "  stun dropped %" JSON_INTEGER_FORMAT "  last rx %s\n",
+		        stun_ok, stun_drop, last);
 	}
 	return 0;
 }
@@ -394,12 +408,13 @@ ctl_view_streams(FILE *f, const json_t *list, char *err, size_t errlen)
 	UNPACK("streams", list, "{s:i, s:o}", "count", &count, "streams", &arr);
 	if (!json_is_array(arr))
 		return shape(err, errlen, "streams.streams: not an array");
-	json_array_foreach(arr, i, s) {
+	json_array_foreach(arr, i, s)
+	{
 		const char *name;
 		json_t *pub;
 		int n, v;
 		UNPACK("streams[]", s, "{s:s, s:o, s:i, s:i}", "name", &name, "publisher", &pub,
-				"sessions", &n, "viewers", &v);
+		        "sessions", &n, "viewers", &v);
 		if (!json_is_string(pub) && !json_is_null(pub))
 			return shape(err, errlen, "streams[].publisher: not a string or null");
 		if ((int)strlen(name) > name_w)
@@ -410,14 +425,15 @@ ctl_view_streams(FILE *f, const json_t *list, char *err, size_t errlen)
 		return 0;
 	}
 	fprintf(f, "%-*s  %-32s  %8s  %7s\n", name_w, "STREAM", "PUBLISHER", "SESSIONS", "VIEWERS");
-	json_array_foreach(arr, i, s) {
+	json_array_foreach(arr, i, s)
+	{
 		const char *name;
 		json_t *pub;
 		int n, v;
 		json_unpack(s, "{s:s, s:o, s:i, s:i}", "name", &name, "publisher", &pub, "sessions",
-				&n, "viewers", &v);
+		        &n, "viewers", &v);
 		fprintf(f, "%-*s  %-32s  %8d  %7d\n", name_w, name,
-				json_is_string(pub) ? json_string_value(pub) : "-", n, v);
+		        json_is_string(pub) ? json_string_value(pub) : "-", n, v);
 	}
 	return 0;
 }
@@ -439,11 +455,11 @@ ctl_view_drain(FILE *f, const json_t *d, char *err, size_t errlen)
 
 	UNPACK("drain", d, "{s:b, s:i}", "draining", &draining, "live", &live);
 	if (draining)
-		fprintf(f, "draining: new sessions are refused (503); %d live session%s kept\n", live,
-				live == 1 ? "" : "s");
+		fprintf(f, "draining: new sessions are refused (503); %d live session%s kept\n",
+		        live, live == 1 ? "" : "s");
 	else
 		fprintf(f, "not draining: new sessions are accepted; %d live session%s\n", live,
-				live == 1 ? "" : "s");
+		        live == 1 ? "" : "s");
 	return 0;
 }
 
@@ -455,12 +471,12 @@ ctl_view_config(FILE *f, const json_t *cfg, char *err, size_t errlen)
 
 	if (!json_is_object(cfg))
 		return shape(err, errlen, "config: not an object");
-	json_object_foreach((json_t *)cfg, k, v) {
+	json_object_foreach((json_t *)cfg, k, v)
+	{
 		if (!json_is_string(v))
 			return shape(err, errlen, "config.%s: not a string", k);
 	}
-	json_object_foreach((json_t *)cfg, k, v)
-		fprintf(f, "%s = %s\n", k, json_string_value(v));
+	json_object_foreach((json_t *)cfg, k, v) fprintf(f, "%s = %s\n", k, json_string_value(v));
 	return 0;
 }
 
@@ -488,18 +504,19 @@ drops_sum(const json_t *workers, struct drop_sum **out, size_t *n, char *err, si
 	json_t *w, *v;
 	const char *k;
 
-	json_array_foreach(workers, i, w)
-		cap += json_object_size(json_object_get(w, "drops"));
+	json_array_foreach(workers, i, w) cap += json_object_size(json_object_get(w, "drops"));
 	d = calloc(cap + 1, sizeof(*d));
 	if (d == NULL)
 		return CTL_VIEW_E_NOMEM;
-	json_array_foreach(workers, i, w) {
-		json_object_foreach(json_object_get(w, "drops"), k, v) {
+	json_array_foreach(workers, i, w)
+	{
+		json_object_foreach(json_object_get(w, "drops"), k, v)
+		{
 			size_t j = 0;
 			if (!json_is_integer(v)) {
 				free(d);
-				return shape(err, errlen, "stats.workers[%zu].drops.%s: not an integer",
-						i, k);
+				return shape(err, errlen,
+				        "stats.workers[%zu].drops.%s: not an integer", i, k);
 			}
 			while (j < used && strcmp(d[j].name, k) != 0)
 				j++;
@@ -515,8 +532,8 @@ drops_sum(const json_t *workers, struct drop_sum **out, size_t *n, char *err, si
 }
 
 int
-ctl_view_stats(FILE *f, const char *server, time_t now, const json_t *stats, char *err,
-		size_t errlen)
+ctl_view_stats(
+        FILE *f, const char *server, time_t now, const json_t *stats, char *err, size_t errlen)
 {
 	json_t *workers, *sessions, *http, *w;
 	struct summary s;
@@ -529,24 +546,27 @@ ctl_view_stats(FILE *f, const char *server, time_t now, const json_t *stats, cha
 	int rc;
 
 	UNPACK("stats", stats, "{s:F, s:o, s:o, s:o}", "uptime_s", &up, "workers", &workers,
-			"sessions", &sessions, "http", &http);
+	        "sessions", &sessions, "http", &http);
 	UNPACK("stats.http", http, "{s:I, s:I, s:I, s:I, s:I}", "requests", &req, "created",
-			&created, "rate_limited", &rl, "auth_refused", &auth, "sdp_refused", &sdp);
+	        &created, "rate_limited", &rl, "auth_refused", &auth, "sdp_refused", &sdp);
 	if (!json_is_array(workers))
 		return shape(err, errlen, "stats.workers: not an array");
 	rc = summary_unpack(sessions, &s, err, errlen);
 	if (rc != 0)
 		return rc;
-	json_array_foreach(workers, i, w) {
+	json_array_foreach(workers, i, w)
+	{
 		struct worker wk;
 		const char *k;
 		json_t *v;
 		rc = worker_unpack(w, &wk, err, errlen);
 		if (rc != 0)
 			return rc;
-		json_object_foreach(wk.rings, k, v) {
+		json_object_foreach(wk.rings, k, v)
+		{
 			int used, size;
-			UNPACK("stats.workers[].rings", v, "{s:i, s:i}", "used", &used, "size", &size);
+			UNPACK("stats.workers[].rings", v, "{s:i, s:i}", "used", &used, "size",
+			        &size);
 		}
 	}
 	rc = drops_sum(workers, &drops, &n_drops, err, errlen);
@@ -563,34 +583,39 @@ ctl_view_stats(FILE *f, const char *server, time_t now, const json_t *stats, cha
 		free(drops);
 		return rc;
 	}
-	fprintf(f, "  streams %d  opened whip %" JSON_INTEGER_FORMAT " whep %" JSON_INTEGER_FORMAT "\n",
-			s.streams, s.opened_whip, s.opened_whep);
-	fprintf(f, "http      requests %" JSON_INTEGER_FORMAT "  created %" JSON_INTEGER_FORMAT
-		   "  rate limited %" JSON_INTEGER_FORMAT "  auth refused %" JSON_INTEGER_FORMAT
-		   "  sdp refused %" JSON_INTEGER_FORMAT "\n",
-			req, created, rl, auth, sdp);
+	fprintf(f,
+	        "  streams %d  opened whip %" JSON_INTEGER_FORMAT " whep %" JSON_INTEGER_FORMAT
+	        "\n",
+	        s.streams, s.opened_whip, s.opened_whep);
+	fprintf(f,
+	        "http      requests %" JSON_INTEGER_FORMAT "  created %" JSON_INTEGER_FORMAT
+	        "  rate limited %" JSON_INTEGER_FORMAT "  auth refused %" JSON_INTEGER_FORMAT
+	        "  sdp refused %" JSON_INTEGER_FORMAT "\n",
+	        req, created, rl, auth, sdp);
 	fprintf(f, "%6s %5s %12s %12s %8s  %s\n", "WORKER", "LCORE", "RX PPS", "TX PPS", "SESSIONS",
-			"RINGS used/size");
-	json_array_foreach(workers, i, w) {
+	        "RINGS used/size");
+	json_array_foreach(workers, i, w)
+	{
 		struct worker wk;
 		const char *k;
 		json_t *v;
 		worker_unpack(w, &wk, err, errlen);
 		fprintf(f, "%6d %5d %12.1f %12.1f %8d ", wk.idx, wk.lcore, wk.rx_pps, wk.tx_pps,
-				wk.sessions);
+		        wk.sessions);
 		json_object_foreach(wk.rings, k, v)
-			fprintf(f, " %s %" JSON_INTEGER_FORMAT "/%" JSON_INTEGER_FORMAT, k,
-					json_integer_value(json_object_get(v, "used")),
-					json_integer_value(json_object_get(v, "size")));
+		        fprintf(f, " %s %" JSON_INTEGER_FORMAT "/%" JSON_INTEGER_FORMAT, k,
+		                json_integer_value(json_object_get(v, "used")),
+		                json_integer_value(json_object_get(v, "size")));
 		fprintf(f, "\n");
 	}
 	if (n_drops == 0) {
 		fprintf(f, "drops     none\n");
 	} else {
 		fprintf(f, "drops     top %zu of %zu reasons, all workers\n",
-				n_drops < CTL_VIEW_TOP_DROPS ? n_drops : CTL_VIEW_TOP_DROPS, n_drops);
+		        n_drops < CTL_VIEW_TOP_DROPS ? n_drops : CTL_VIEW_TOP_DROPS, n_drops);
 		for (i = 0; i < n_drops && i < CTL_VIEW_TOP_DROPS; i++)
-			fprintf(f, "  %-28s %12" JSON_INTEGER_FORMAT "\n", drops[i].name, drops[i].n);
+			fprintf(f, "  %-28s %12" JSON_INTEGER_FORMAT "\n", drops[i].name,
+			        drops[i].n);
 	}
 	free(drops);
 	return 0;

@@ -30,7 +30,7 @@ void ctl_view_duration(char *buf, size_t len, double seconds);
 
 /* GET /v1/health, /v1/ready (200 or 503) and /v1/stats together. */
 int ctl_view_status(FILE *f, const char *server, const json_t *health, const json_t *ready,
-		const json_t *stats, char *err, size_t errlen);
+        const json_t *stats, char *err, size_t errlen);
 
 /* GET /v1/sessions: one row per session. */
 int ctl_view_sessions(FILE *f, const json_t *list, char *err, size_t errlen);
@@ -51,7 +51,7 @@ int ctl_view_drain(FILE *f, const json_t *d, char *err, size_t errlen);
 int ctl_view_config(FILE *f, const json_t *cfg, char *err, size_t errlen);
 
 /* One block of the live view from GET /v1/stats, headed by @server and @now (wall clock). */
-int ctl_view_stats(FILE *f, const char *server, time_t now, const json_t *stats, char *err,
-		size_t errlen);
+int ctl_view_stats(
+        FILE *f, const char *server, time_t now, const json_t *stats, char *err, size_t errlen);
 
 #endif

@@ -67,51 +67,52 @@ static void
 usage(FILE *f)
 {
 	fprintf(f,
-			"usage: rtcedgectl [-s HOST:PORT | --server URL] [-t TOKEN] [-T SECONDS] [--json]\n"
-			"                  COMMAND [ARGS]\n"
-			"\n"
-			"rtcedge's REST control port from the command line (docs/openapi.json).\n"
-			"\n"
-			"commands:\n"
-			"  status             health, readiness, uptime, sessions live/max by state,\n"
-			"                     streams, draining, per-worker rx/tx pps\n"
-			"  sessions [--stream S] [--state new|checking|connected] [--role whip|whep]\n"
-			"                     live sessions: id, role, stream, state, worker, age, client\n"
-			"  session ID         one session: ICE (pair, drops), DTLS, tracks, counters\n"
-			"  kill ID            end a session (DELETE /v1/sessions/ID)\n"
-			"  streams            streams with their publisher and viewers\n"
-			"  drain [--off]      refuse new sessions with 503, keep the live ones\n"
-			"                     (--off: accept new sessions again)\n"
-			"  stats [-n COUNT] [-i SECONDS]\n"
-			"                     live view like top, every SECONDS (default 1): per-worker\n"
-			"                     rx/tx pps, sessions, rings, top drop reasons, sessions by\n"
-			"                     state; COUNT refreshes, then exit (default: until ^C);\n"
-			"                     plain blocks without terminal escapes when not on a tty\n"
-			"  config             the effective configuration as key = value lines\n"
-			"                     (secrets redacted by the server)\n"
-			"  metrics            GET /metrics, the Prometheus text as is\n"
-			"\n"
-			"options:\n"
-			"  -s, --server ADDR  HOST[:PORT], [IPV6][:PORT] or http://HOST[:PORT][/PREFIX]\n"
-			"                     (default $RTCEDGE_SERVER, else " CTL_DEFAULT_SERVER ")\n"
-			"  -t, --token TOKEN  the admin Bearer token (rest.token); default $RTCEDGE_TOKEN\n"
-			"                     (prefer the variable: arguments show in ps)\n"
-			"  -T, --timeout S    per request, connect + send + whole response (default 5)\n"
-			"  -j, --json         print the server's JSON as is, for scripts; status prints\n"
-			"                     {\"health\":...,\"ready\":...,\"stats\":...}, stats one\n"
-			"                     document per line and refresh; metrics stays text\n"
-			"  -h, --help         this text;  -V, --version\n"
-			"\n"
-			"exit codes:\n"
-			"  0   ok\n"
-			"  1   the server answered an error; stderr: rtcedgectl: STATUS REASON\n"
-			"  2   not found (404: no such session)\n"
-			"  3   unauthorized (401, 403): admin token missing or wrong\n"
-			"  64  bad command line\n"
-			"  69  cannot connect, cannot resolve the host, or timed out\n"
-			"  71  out of memory\n"
-			"  74  writing the output failed\n"
-			"  76  protocol error: not HTTP/1.x, or not the JSON docs/openapi.json describes\n");
+	        "usage: rtcedgectl [-s HOST:PORT | --server URL] [-t TOKEN] [-T SECONDS] [--json]\n"
+	        "                  COMMAND [ARGS]\n"
+	        "\n"
+	        "rtcedge's REST control port from the command line (docs/openapi.json).\n"
+	        "\n"
+	        "commands:\n"
+	        "  status             health, readiness, uptime, sessions live/max by state,\n"
+	        "                     streams, draining, per-worker rx/tx pps\n"
+	        "  sessions [--stream S] [--state new|checking|connected] [--role whip|whep]\n"
+	        "                     live sessions: id, role, stream, state, worker, age, client\n"
+	        "  session ID         one session: ICE (pair, drops), DTLS, tracks, counters\n"
+	        "  kill ID            end a session (DELETE /v1/sessions/ID)\n"
+	        "  streams            streams with their publisher and viewers\n"
+	        "  drain [--off]      refuse new sessions with 503, keep the live ones\n"
+	        "                     (--off: accept new sessions again)\n"
+	        "  stats [-n COUNT] [-i SECONDS]\n"
+	        "                     live view like top, every SECONDS (default 1): per-worker\n"
+	        "                     rx/tx pps, sessions, rings, top drop reasons, sessions by\n"
+	        "                     state; COUNT refreshes, then exit (default: until ^C);\n"
+	        "                     plain blocks without terminal escapes when not on a tty\n"
+	        "  config             the effective configuration as key = value lines\n"
+	        "                     (secrets redacted by the server)\n"
+	        "  metrics            GET /metrics, the Prometheus text as is\n"
+	        "\n"
+	        "options:\n"
+	        "  -s, --server ADDR  HOST[:PORT], [IPV6][:PORT] or http://HOST[:PORT][/PREFIX]\n"
+	        "                     (default $RTCEDGE_SERVER, else " CTL_DEFAULT_SERVER ")\n"
+	        "  -t, --token TOKEN  the admin Bearer token (rest.token); default $RTCEDGE_TOKEN\n"
+	        "                     (prefer the variable: arguments show in ps)\n"
+	        "  -T, --timeout S    per request, connect + send + whole response (default 5)\n"
+	        "  -j, --json         print the server's JSON as is, for scripts; status prints\n"
+	        "                     {\"health\":...,\"ready\":...,\"stats\":...}, stats one\n"
+	        "                     document per line and refresh; metrics stays text\n"
+	        "  -h, --help         this text;  -V, --version\n"
+	        "\n"
+	        "exit codes:\n"
+	        "  0   ok\n"
+	        "  1   the server answered an error; stderr: rtcedgectl: STATUS REASON\n"
+	        "  2   not found (404: no such session)\n"
+	        "  3   unauthorized (401, 403): admin token missing or wrong\n"
+	        "  64  bad command line\n"
+	        "  69  cannot connect, cannot resolve the host, or timed out\n"
+	        "  71  out of memory\n"
+	        "  74  writing the output failed\n"
+	        "  76  protocol error: not HTTP/1.x, or not the JSON docs/openapi.json "
+	        "describes\n");
 }
 
 static int
@@ -161,12 +162,12 @@ exit_for_status(int status)
  */
 static int
 ctl_call(const struct ctl *c, const char *method, const char *path, int auth, int also_ok,
-		int want_json, struct ctl_reply *out)
+        int want_json, struct ctl_reply *out)
 {
 	struct ctl_http_resp r;
 	char err[512];
 	int rc = ctl_http_request(&c->target, method, path, auth ? c->token : NULL, c->timeout_ms,
-			&r, err, sizeof(err));
+	        &r, err, sizeof(err));
 	json_error_t je;
 	json_t *j = NULL;
 
@@ -180,7 +181,7 @@ ctl_call(const struct ctl *c, const char *method, const char *path, int auth, in
 		return CTL_EXIT_UNAVAILABLE;
 	case CTL_HTTP_E_PROTO:
 		fprintf(stderr, "rtcedgectl: %s %s from %s: bad HTTP: %s\n", method, path,
-				c->target.authority, err);
+		        c->target.authority, err);
 		return CTL_EXIT_PROTOCOL;
 	case CTL_HTTP_E_NOMEM:
 		fprintf(stderr, "rtcedgectl: %s\n", err);
@@ -200,10 +201,10 @@ ctl_call(const struct ctl *c, const char *method, const char *path, int auth, in
 		j = json_loadb(r.body, r.body_len, 0, &je);
 		if (j == NULL) {
 			fprintf(stderr,
-					"rtcedgectl: %s %s from %s: %d with bad JSON: %s (line %d, "
-					"column %d)\n",
-					method, path, c->target.authority, r.status, je.text, je.line,
-					je.column);
+			        "rtcedgectl: %s %s from %s: %d with bad JSON: %s (line %d, "
+			        "column %d)\n",
+			        method, path, c->target.authority, r.status, je.text, je.line,
+			        je.column);
 			ctl_http_resp_free(&r);
 			return CTL_EXIT_PROTOCOL;
 		}
@@ -256,7 +257,7 @@ out_view(const struct ctl *c, const char *what, view_fn view, const json_t *j)
 	fclose(m);
 	if (rc == CTL_VIEW_E_SHAPE) {
 		fprintf(stderr, "rtcedgectl: %s from %s: unexpected JSON: %s\n", what,
-				c->target.authority, err);
+		        c->target.authority, err);
 		rc = CTL_EXIT_PROTOCOL;
 	} else if (rc != 0 || buf == NULL) {
 		fprintf(stderr, "rtcedgectl: out of memory\n");
@@ -294,7 +295,8 @@ pct_encode(const char *s, char *out, size_t outlen)
 	for (; *s; s++) {
 		unsigned char ch = (unsigned char)*s;
 		int plain = (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') ||
-			    (ch >= '0' && ch <= '9') || ch == '-' || ch == '.' || ch == '_' || ch == '~';
+		            (ch >= '0' && ch <= '9') || ch == '-' || ch == '.' || ch == '_' ||
+		            ch == '~';
 		if (o + (plain ? 1 : 3) >= outlen)
 			return -1;
 		if (plain) {
@@ -353,10 +355,10 @@ cmd_status(struct ctl *c)
 	if (c->json) {
 		/* the three bodies as the server sent them, in one object */
 		if (out_write("{\"health\":", 10) || out_write(h.http.body, trimmed_len(&h.http)) ||
-				out_write(",\"ready\":", 9) ||
-				out_write(rd.http.body, trimmed_len(&rd.http)) ||
-				out_write(",\"stats\":", 9) ||
-				out_write(st.http.body, trimmed_len(&st.http)) || out_write("}\n", 2))
+		        out_write(",\"ready\":", 9) ||
+		        out_write(rd.http.body, trimmed_len(&rd.http)) ||
+		        out_write(",\"stats\":", 9) ||
+		        out_write(st.http.body, trimmed_len(&st.http)) || out_write("}\n", 2))
 			rc = CTL_EXIT_IOERR;
 	} else {
 		char *buf = NULL, err[256] = "";
@@ -365,12 +367,12 @@ cmd_status(struct ctl *c)
 		if (m == NULL) {
 			rc = CTL_EXIT_OSERR;
 		} else {
-			int vr = ctl_view_status(m, c->target.authority, h.json, rd.json, st.json, err,
-					sizeof(err));
+			int vr = ctl_view_status(
+			        m, c->target.authority, h.json, rd.json, st.json, err, sizeof(err));
 			fclose(m);
 			if (vr == CTL_VIEW_E_SHAPE) {
 				fprintf(stderr, "rtcedgectl: status from %s: unexpected JSON: %s\n",
-						c->target.authority, err);
+				        c->target.authority, err);
 				rc = CTL_EXIT_PROTOCOL;
 			} else if (vr != 0 || buf == NULL) {
 				rc = CTL_EXIT_OSERR;
@@ -408,8 +410,9 @@ cmd_sessions(struct ctl *c)
 {
 	char q[2048] = "", path[2100];
 
-	if (query_add(q, sizeof(q), "stream", c->stream) || query_add(q, sizeof(q), "state", c->state) ||
-			query_add(q, sizeof(q), "role", c->role))
+	if (query_add(q, sizeof(q), "stream", c->stream) ||
+	        query_add(q, sizeof(q), "state", c->state) ||
+	        query_add(q, sizeof(q), "role", c->role))
 		return usage_error("filter too long", NULL);
 	snprintf(path, sizeof(path), "/v1/sessions%s", q);
 	return ctl_simple(c, "GET", path, ctl_view_sessions);
@@ -535,7 +538,7 @@ cmd_stats(struct ctl *c)
 		ctl_reply_free(&r);
 		if (vr == CTL_VIEW_E_SHAPE) {
 			fprintf(stderr, "rtcedgectl: GET /v1/stats from %s: unexpected JSON: %s\n",
-					c->target.authority, err);
+			        c->target.authority, err);
 			rc = CTL_EXIT_PROTOCOL;
 		} else if (vr != 0 || buf == NULL) {
 			fprintf(stderr, "rtcedgectl: out of memory\n");
@@ -568,15 +571,15 @@ struct cmd {
 };
 
 static const struct cmd cmds[] = {
-	{"status", cmd_status, 0},
-	{"sessions", cmd_sessions, 0},
-	{"session", cmd_session, 1},
-	{"kill", cmd_kill, 1},
-	{"streams", cmd_streams, 0},
-	{"drain", cmd_drain, 0},
-	{"stats", cmd_stats, 0},
-	{"config", cmd_config, 0},
-	{"metrics", cmd_metrics, 0},
+        {"status", cmd_status, 0},
+        {"sessions", cmd_sessions, 0},
+        {"session", cmd_session, 1},
+        {"kill", cmd_kill, 1},
+        {"streams", cmd_streams, 0},
+        {"drain", cmd_drain, 0},
+        {"stats", cmd_stats, 0},
+        {"config", cmd_config, 0},
+        {"metrics", cmd_metrics, 0},
 };
 
 static int
@@ -606,19 +609,19 @@ int
 main(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"server", required_argument, NULL, 's'},
-		{"token", required_argument, NULL, 't'},
-		{"timeout", required_argument, NULL, 'T'},
-		{"json", no_argument, NULL, 'j'},
-		{"help", no_argument, NULL, 'h'},
-		{"version", no_argument, NULL, 'V'},
-		{"stream", required_argument, NULL, OPT_STREAM},
-		{"state", required_argument, NULL, OPT_STATE},
-		{"role", required_argument, NULL, OPT_ROLE},
-		{"off", no_argument, NULL, OPT_OFF},
-		{"count", required_argument, NULL, 'n'},
-		{"interval", required_argument, NULL, 'i'},
-		{NULL, 0, NULL, 0},
+	        {"server", required_argument, NULL, 's'},
+	        {"token", required_argument, NULL, 't'},
+	        {"timeout", required_argument, NULL, 'T'},
+	        {"json", no_argument, NULL, 'j'},
+	        {"help", no_argument, NULL, 'h'},
+	        {"version", no_argument, NULL, 'V'},
+	        {"stream", required_argument, NULL, OPT_STREAM},
+	        {"state", required_argument, NULL, OPT_STATE},
+	        {"role", required_argument, NULL, OPT_ROLE},
+	        {"off", no_argument, NULL, OPT_OFF},
+	        {"count", required_argument, NULL, 'n'},
+	        {"interval", required_argument, NULL, 'i'},
+	        {NULL, 0, NULL, 0},
 	};
 	struct ctl c;
 	const struct cmd *cmd = NULL;
@@ -632,6 +635,7 @@ main(int argc, char **argv)
 	c.interval_s = 1.0;
 	if (server == NULL || server[0] == '\0')
 		server = CTL_DEFAULT_SERVER;
+	opterr = 0; /* our messages, without argv[0]'s path */
 	while ((o = getopt_long(argc, argv, "s:t:T:jhVn:i:", opts, NULL)) != -1) {
 		switch (o) {
 		case 's':
@@ -642,7 +646,8 @@ main(int argc, char **argv)
 			break;
 		case 'T':
 			if (parse_seconds(optarg, 0.001, 3600, &timeout_s) != 0)
-				return usage_error("--timeout takes seconds in 0.001..3600", optarg);
+				return usage_error(
+				        "--timeout takes seconds in 0.001..3600", optarg);
 			break;
 		case 'j':
 			c.json = 1;
@@ -658,7 +663,7 @@ main(int argc, char **argv)
 			break;
 		case OPT_STATE:
 			if (strcmp(optarg, "new") != 0 && strcmp(optarg, "checking") != 0 &&
-					strcmp(optarg, "connected") != 0)
+			        strcmp(optarg, "connected") != 0)
 				return usage_error("--state is new, checking or connected", optarg);
 			c.state = optarg;
 			break;
@@ -684,9 +689,11 @@ main(int argc, char **argv)
 			interval_set = 1;
 			break;
 		default:
-			/* getopt_long has named the option */
-			fprintf(stderr, "try 'rtcedgectl --help'\n");
-			return CTL_EXIT_USAGE;
+			if (optopt != 0 && strchr("stTni", optopt) != NULL) {
+				char o2[3] = {'-', (char)optopt, '\0'};
+				return usage_error("missing the argument of", o2);
+			}
+			return usage_error("unknown option", argv[optind - 1]);
 		}
 	}
 	if (optind >= argc)
