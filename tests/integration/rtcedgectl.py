@@ -489,6 +489,46 @@ def scripted():
         rc, out, err = ctl(["session", "0123456789abcdef0123456789abcdef"], server=addr)
         check(rc == 76 and "unexpected JSON: session:" in err, "session of the wrong shape -> 76",
               "%d %r" % (rc, err))
+        # stats of two workers with drops: summed over workers, the top 5, largest first (ties
+        # by name); status of a node whose link is down (ready 503) still exits 0
+        def worker(i, drops):
+            return {"worker": i, "lcore": i + 2, "rx_queue": i, "tx_queue": i, "rx_pps": 1000.5 * (i + 1),
+                    "tx_pps": 10.0, "sessions": 3 + i, "counters": {"rx_packets": 7}, "drops": drops,
+                    "rings": {"cmd": {"used": i, "size": 1023}, "txring": {"used": 5, "size": 2047}}}
+        st = {"uptime_s": 93784.0, "workers": [worker(0, {"a": 5, "b": 1}),
+                                              worker(1, {"a": 2, "c": 9, "d": 3, "e": 4, "f": 1})],
+              "sessions": {"live": 7, "max": 100, "streams": 3,
+                           "by_state": {"new": 1, "checking": 2, "connected": 4},
+                           "opened_whip": 5, "opened_whep": 9, "closed": {}, "refused": {},
+                           "draining": False},
+              "http": {"requests": 11, "created": 10, "rate_limited": 1, "auth_refused": 0,
+                       "sdp_refused": 0}}
+        srv.replies.append(reply("200 OK", json.dumps(st).encode()))
+        rc, out, err = ctl(["stats", "-n", "1"], server=addr)
+        lines = out.splitlines()
+        check(rc == 0 and lines[0].startswith("rtcedge %s  " % addr) and
+              lines[0].endswith("  up 1d02h  draining no") and
+              lines[1] == "sessions  7 live / 100 max  new 1  checking 2  connected 4  streams 3  "
+              "opened whip 5 whep 9" and
+              lines[2] == "http      requests 11  created 10  rate limited 1  auth refused 0  "
+              "sdp refused 0", "stats block head", out)
+        check(lines[4].split() == ["0", "2", "1000.5", "10.0", "3", "cmd", "0/1023", "txring",
+                                   "5/2047"] and
+              lines[5].split() == ["1", "3", "2001.0", "10.0", "4", "cmd", "1/1023", "txring",
+                                   "5/2047"], "stats: per-worker rates, sessions, rings", out)
+        check(lines[6] == "drops     top 5 of 6 reasons, all workers" and
+              [ln.split() for ln in lines[7:]] == [["c", "9"], ["a", "7"], ["e", "4"], ["d", "3"],
+                                                  ["b", "1"]], "stats: top drop reasons", out)
+        srv.replies += [reply("200 OK", b'{"status":"ok"}'),
+                        reply("503 Service Unavailable", b'{"ready":false,"reason":"link down"}'),
+                        reply("200 OK", json.dumps(st).encode())]
+        rc, out, err = ctl(["status"], server=addr)
+        s = kv(out)
+        check(rc == 0 and s.get("ready") == "no (link down)" and
+              s.get("uptime") == "1d02h (93784 s)" and
+              s.get("sessions") == "7 live / 100 max (new 1, checking 2, connected 4)" and
+              "  worker 1  lcore 3  rx 2001.0 pps  tx 10.0 pps  sessions 4" in out,
+              "status of a node not ready: exit 0, says why", "%d %r %r" % (rc, out, err))
         # no answer: the deadline ends it (-T), exit 69
         srv.replies.append(None)
         rc, out, err = ctl(["-T", "0.3", "sessions"], server=addr)
