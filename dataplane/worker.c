@@ -60,8 +60,13 @@ worker_setup(struct dp *dp, const unsigned *lcores, uint16_t n_rxq, uint16_t n_t
 		snprintf(name, sizeof(name), "rtc_dtlsdn_%u", i);
 		w->dtls_down = rte_ring_create(name, DPMSG_RING_SIZE, sock,
 				RING_F_SP_ENQ | RING_F_SC_DEQ);
+		snprintf(name, sizeof(name), "rtc_announce_%u", i);
+		w->announce = dp->n_workers < 2 ? NULL
+						: rte_ring_create_elem(name,
+								  sizeof(struct wsess_announce),
+								  DPMSG_RING_SIZE, sock, RING_F_SC_DEQ);
 		if (w->cmd_ring == NULL || w->ev_ring == NULL || w->dtls_up == NULL ||
-				w->dtls_down == NULL)
+				w->dtls_down == NULL || (dp->n_workers >= 2 && w->announce == NULL))
 			goto err_ring;
 		if (sp->srtp_be != NULL && (w->srtp_eng = srtp_engine_create(sp->srtp_be)) == NULL) {
 			snprintf(err, errlen, "no memory for worker %u's SRTP engine", i);
@@ -100,6 +105,22 @@ worker_setup(struct dp *dp, const unsigned *lcores, uint16_t n_rxq, uint16_t n_t
 				}
 				wsess_table_streams(&w->sess, st, sp->streams);
 			}
+			if (dp->n_workers >= 2) {
+				/* the other workers' flows: up to every session of the node */
+				uint32_t nf = 1;
+				struct flowtab_entry *ff;
+				while (nf < sp->streams * 2 || nf < nflows)
+					nf <<= 1;
+				ff = rte_zmalloc_socket("rtc_foreign", sizeof(*ff) * nf,
+						RTE_CACHE_LINE_SIZE, sock);
+				if (ff == NULL) {
+					snprintf(err, errlen, "no memory for worker %u's flow directory",
+							i);
+					worker_teardown(dp);
+					return -ENOMEM;
+				}
+				wsess_table_foreign(&w->sess, ff, nf);
+			}
 		}
 	}
 	for (uint16_t i = 0; i < dp->n_workers; i++) {
@@ -137,12 +158,14 @@ worker_teardown(struct dp *dp)
 			rte_pktmbuf_free(m);
 		rte_ring_free(w->dtls_up);
 		rte_ring_free(w->dtls_down);
+		rte_ring_free(w->announce);
 		if (w->sess.s != NULL) {
 			/* ICE passwords, SRTP keys */
 			memset(w->sess.s, 0, sizeof(struct wsess) * w->sess.cap);
 			rte_free(w->sess.s);
 			rte_free(w->sess.flows.e);
 			rte_free(w->sess.streams);
+			rte_free(w->sess.foreign.e);
 		}
 		if (w->srtp_eng != NULL)
 			srtp_engine_free(w->sess.srtp_be, w->srtp_eng);
@@ -354,7 +377,20 @@ worker_media_flow(const struct dp *dp, struct worker *w, struct rte_mbuf *m,
 	uint16_t len = meta->payload_len;
 	struct wsess *s = NULL;
 
-	switch (wsess_media(&w->sess, now_us, &meta->flow, meta->cls, pl, &len, &w->stats, &s)) {
+	unsigned owner = 0;
+
+	switch (wsess_media(&w->sess, now_us, &meta->flow, meta->cls, pl, &len, &w->stats, &s,
+			&owner)) {
+	case WSESS_HANDOFF: /* another worker announced the flow */
+		return owner < dp->n_workers && owner != w->idx && worker_handoff(dp, w, m, owner) == 0;
+	case WSESS_UNKNOWN:
+		/* nobody announced it: the worker its 5-tuple hashes to may be about to
+		 * (the hand-off received by that worker ends here if not) */
+		owner = steer_owner(&meta->flow, dp->n_workers);
+		if (owner != w->idx && !m->hash.usr)
+			return worker_handoff(dp, w, m, owner) == 0;
+		rtc_stats_inc(&w->stats, RTC_DROP_media_no_session);
+		return 0;
 	case WSESS_CONTROL: {
 		struct dpmsg_dgram *d;
 		/* the datagram alone, its session's name just before it */
@@ -426,7 +462,9 @@ worker_media(const struct dp *dp, struct worker *w, struct rte_mbuf *m,
 	const uint8_t *resp = NULL;
 	uint16_t resp_len = 0, len;
 
-	rtc_stats_inc(&w->stats, cls_stat[meta->cls]);
+	/* counted once, by the worker that received it (not again after a hand-off) */
+	if (!m->hash.usr)
+		rtc_stats_inc(&w->stats, cls_stat[meta->cls]);
 	if (meta->cls != DEMUX_STUN)
 		return worker_media_flow(dp, w, m, meta, now_us);
 	switch (wsess_stun(&w->sess, now_us, &meta->flow, rte_pktmbuf_mtod(m, const uint8_t *),
@@ -466,6 +504,7 @@ worker_media(const struct dp *dp, struct worker *w, struct rte_mbuf *m,
 static int
 worker_handoff(const struct dp *dp, struct worker *w, struct rte_mbuf *m, unsigned owner)
 {
+	m->hash.usr = 1; /* handed off once: the owner does not hand it on by hash */
 	if (rte_ring_enqueue(dp->workers[owner].handoff, m) != 0) {
 		rtc_stats_inc(&w->stats, RTC_DROP_handoff_full);
 		return -1;
@@ -537,7 +576,6 @@ worker_rx_burst(const struct dp *dp, struct worker *w, struct rte_mbuf **pkts, u
 		struct rte_mbuf *m = pkts[i];
 		uint16_t len = rte_pktmbuf_data_len(m);
 		uint16_t room = (uint16_t)(rte_pktmbuf_data_len(m) + rte_pktmbuf_tailroom(m));
-		unsigned owner;
 
 		if (i + 1 < n)
 			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 1], void *));
@@ -563,16 +601,11 @@ worker_rx_burst(const struct dp *dp, struct worker *w, struct rte_mbuf **pkts, u
 				break;
 			}
 			*worker_meta_slot(m) = meta;
-			/* STUN names its owner in the ufrag; the rest by 5-tuple until the
-			 * flow table lands */
-			owner = meta.cls == DEMUX_STUN ? w->idx
-						       : steer_owner(&meta.flow, dp->n_workers);
-			if (owner == w->idx) {
-				if (!worker_media(dp, w, m, &meta, now_us))
-					done[n_done++] = m;
-			} else if (worker_handoff(dp, w, m, owner) != 0) {
+			/* the receiving worker resolves the owner: STUN by its ufrag label,
+			 * the rest by the flow tables (worker_media_flow) */
+			m->hash.usr = 0; /* not handed off yet */
+			if (!worker_media(dp, w, m, &meta, now_us))
 				done[n_done++] = m;
-			}
 			break;
 		case PKT_DROP:
 		case PKT_CONSUMED:
@@ -622,6 +655,32 @@ worker_dtls_down(const struct dp *dp, struct worker *w)
 	return n;
 }
 
+/*
+ * Flow ownership between workers: ours go to every other worker (a full ring
+ * loses it, counted; the flow's packets then reach us only by the 5-tuple
+ * hash), theirs are applied to our directory of foreign flows.
+ */
+static unsigned
+worker_announcements(const struct dp *dp, struct worker *w)
+{
+	struct wsess_announce a[16];
+	unsigned n = 0, k;
+
+	if (w->announce == NULL)
+		return 0;
+	while (wsess_announce_poll(&w->sess, &a[0])) {
+		for (uint16_t i = 0; i < dp->n_workers; i++)
+			if (i != w->idx && rte_ring_enqueue_elem(dp->workers[i].announce, &a[0],
+						   sizeof(a[0])) != 0)
+				rtc_stats_inc(&w->stats, RTC_STAT_announce_lost);
+		n++;
+	}
+	k = rte_ring_dequeue_burst_elem(w->announce, a, sizeof(a[0]), RTE_DIM(a), NULL);
+	for (unsigned i = 0; i < k; i++)
+		wsess_announce_apply(&w->sess, &a[i]);
+	return n + k;
+}
+
 /* Commands from the control lcore, and session timers; the number of commands applied. */
 static unsigned
 worker_control(const struct dp *dp, struct worker *w, uint64_t now_us)
@@ -644,7 +703,7 @@ worker_control(const struct dp *dp, struct worker *w, uint64_t now_us)
 	n_ev = 0;
 	wsess_tick(&w->sess, now_us, ev, RTE_DIM(ev), &n_ev);
 	worker_send_events(w, ev, n_ev);
-	return n + worker_dtls_down(dp, w);
+	return n + worker_dtls_down(dp, w) + worker_announcements(dp, w);
 }
 
 /* l3fwd-power style: spin while busy, back off exponentially once idle. */

@@ -51,6 +51,7 @@ struct worker {
 	struct rte_ring *ev_ring;  /* struct dpmsg_event to the control lcore (elem ring) */
 	struct rte_ring *dtls_up;   /* DTLS datagrams (mbufs) to the control lcore */
 	struct rte_ring *dtls_down; /* DTLS datagrams (mbufs) from it, to send */
+	struct rte_ring *announce;  /* struct wsess_announce from other workers (2+ workers) */
 	struct srtp_engine *srtp_eng;
 	struct wsess_table sess;
 	struct neigh_table neigh;

@@ -116,6 +116,52 @@ addr_to_flow16(const struct stun_addr *a, uint8_t out[16])
 	}
 }
 
+void
+wsess_table_foreign(struct wsess_table *t, struct flowtab_entry *entries, uint32_t n)
+{
+	flowtab_init(&t->foreign, entries, n);
+	t->announce_on = 1;
+}
+
+static void
+announce(struct wsess_table *t, const struct pkt_flow *f, int add)
+{
+	struct wsess_announce *a;
+
+	if (!t->announce_on)
+		return;
+	if (t->aq_tail - t->aq_head == WSESS_ANNOUNCE_Q) {
+		t->announce_lost++;
+		return;
+	}
+	a = &t->aq[t->aq_tail++ % WSESS_ANNOUNCE_Q];
+	memset(a, 0, sizeof(*a));
+	a->version = DPMSG_VERSION;
+	a->add = (uint8_t)add;
+	a->owner = t->worker;
+	a->flow = *f;
+}
+
+int
+wsess_announce_poll(struct wsess_table *t, struct wsess_announce *out)
+{
+	if (t->aq_head == t->aq_tail)
+		return 0;
+	*out = t->aq[t->aq_head++ % WSESS_ANNOUNCE_Q];
+	return 1;
+}
+
+void
+wsess_announce_apply(struct wsess_table *t, const struct wsess_announce *a)
+{
+	if (!t->announce_on || a->version != DPMSG_VERSION || a->owner == t->worker)
+		return;
+	if (a->add)
+		flowtab_put(&t->foreign, &a->flow, a->owner, 0);
+	else
+		flowtab_del(&t->foreign, &a->flow, a->owner);
+}
+
 /* The selected pair (from the agent's event) becomes the session's flow. */
 static void
 wsess_set_flow(struct wsess_table *t, struct wsess *s, uint32_t slot, const struct ice_event *ie,
@@ -128,10 +174,12 @@ wsess_set_flow(struct wsess_table *t, struct wsess *s, uint32_t slot, const stru
 	addr_to_flow16(&ie->local, f.laddr);
 	f.rport = rte_cpu_to_be_16(ie->remote.port);
 	f.lport = rte_cpu_to_be_16(ie->local.port);
-	if (s->has_flow)
-		flowtab_del(&t->flows, &s->flow, slot);
+	if (s->has_flow && flowtab_del(&t->flows, &s->flow, slot) == 0)
+		announce(t, &s->flow, 0);
 	s->flow = f;
 	s->has_flow = flowtab_put(&t->flows, &f, slot, s->gen) == 0;
+	if (s->has_flow)
+		announce(t, &f, 1);
 	if (fr != NULL && fr->l2_len >= 14 && fr->l2_len <= WSESS_L2_MAX) {
 		/* toward the peer: its MAC (the request's source) first, then ours */
 		memcpy(s->l2, fr->l2 + 6, 6);
@@ -266,8 +314,8 @@ wsess_apply(struct wsess_table *t, const struct dpmsg_cmd *c, uint64_t now_us,
 			rtc_stats_inc(st, RTC_STAT_sess_cmds_stale);
 			return 0;
 		}
-		if (s->has_flow)
-			flowtab_del(&t->flows, &s->flow, c->slot);
+		if (s->has_flow && flowtab_del(&t->flows, &s->flow, c->slot) == 0)
+			announce(t, &s->flow, 0);
 		stream_unlink(t, s, (int32_t)c->slot);
 		memset(s, 0, sizeof(*s)); /* the ICE password and SRTP keys too */
 		t->n_active--;
@@ -441,7 +489,7 @@ wsess_tick(struct wsess_table *t, uint64_t now_us, struct dpmsg_event *ev, unsig
 enum wsess_verdict
 wsess_media(struct wsess_table *t, uint64_t now_us, const struct pkt_flow *flow,
 		enum demux_class cls, uint8_t *buf, uint16_t *len, struct rtc_stats *st,
-		struct wsess **sess)
+		struct wsess **sess, unsigned *owner)
 {
 	const struct flowtab_entry *fe = flowtab_get(&t->flows, flow);
 	struct wsess *s = fe ? wsess_lookup(t, fe->slot, fe->gen) : NULL;
@@ -450,8 +498,15 @@ wsess_media(struct wsess_table *t, uint64_t now_us, const struct pkt_flow *flow,
 	uint8_t res[1];
 
 	if (s == NULL) {
-		rtc_stats_inc(st, RTC_DROP_media_no_session);
-		return WSESS_DROP;
+		/* another worker's session: hand it over */
+		const struct flowtab_entry *ff = fe == NULL && t->announce_on
+							 ? flowtab_get(&t->foreign, flow)
+							 : NULL;
+		if (ff != NULL && ff->slot != t->worker) {
+			*owner = ff->slot;
+			return WSESS_HANDOFF;
+		}
+		return WSESS_UNKNOWN;
 	}
 	s->rx_packets++;
 	s->rx_bytes += *len;

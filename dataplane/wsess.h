@@ -81,6 +81,24 @@ struct wstream {
 	uint8_t pli_pending;  /* one was asked for within the limit: send it when it passes */
 };
 
+/*
+ * A flow's owner, told to the node's other workers: the NIC's RSS (or the
+ * software hand-off's 5-tuple hash) may deliver a session's DTLS and SRTP to
+ * any worker, which then hands them to the owner. Fixed size, by value on
+ * each worker's announcement ring.
+ */
+struct wsess_announce {
+	uint16_t version; /* DPMSG_VERSION */
+	uint8_t add;      /* 1 the flow is @owner's now, 0 it is no one's */
+	uint8_t pad;
+	uint32_t owner;   /* worker index */
+	struct pkt_flow flow;
+	uint8_t pad2[3];
+};
+_Static_assert(sizeof(struct wsess_announce) % 4 == 0, "ring element size");
+
+#define WSESS_ANNOUNCE_Q 256 /* announcements waiting for the worker to send them */
+
 struct wsess_table {
 	uint16_t worker;
 	uint16_t node;
@@ -95,6 +113,12 @@ struct wsess_table {
 	struct wstream *streams; /* [n_streams] by the node's stream index, the caller's memory */
 	const struct srtp_backend *srtp_be;
 	struct srtp_engine *srtp_eng; /* this worker's */
+	/* other workers' flows (slot = the owner worker), kept from their announcements */
+	struct flowtab foreign;
+	uint8_t announce_on; /* more than one worker: announce our flows */
+	uint32_t aq_head, aq_tail;
+	uint64_t announce_lost; /* the queue was full */
+	struct wsess_announce aq[WSESS_ANNOUNCE_Q];
 };
 
 enum wsess_verdict {
@@ -103,6 +127,7 @@ enum wsess_verdict {
 	WSESS_HANDOFF,  /* another worker of this node owns it: *owner */
 	WSESS_CONTROL,  /* a DTLS datagram for the control lcore: *sess */
 	WSESS_RTP,      /* an SRTP/SRTCP packet, unprotected in place: *sess, new length */
+	WSESS_UNKNOWN,  /* no session here or announced: the caller decides (not counted) */
 };
 
 /*
@@ -114,6 +139,16 @@ void wsess_table_init(struct wsess_table *t, struct wsess *slots, uint32_t cap,
 		struct flowtab_entry *flows, uint32_t nflows, uint16_t worker, uint16_t node,
 		const struct ufrag_key *keys, unsigned nkeys, const struct srtp_backend *be,
 		struct srtp_engine *eng);
+/*
+ * A node with several workers: @entries (zeroed, @n a power of two >= 2 x
+ * the node's sessions) hold the other workers' flows, and this worker's own
+ * flow changes are queued for them (wsess_announce_poll).
+ */
+void wsess_table_foreign(struct wsess_table *t, struct flowtab_entry *entries, uint32_t n);
+/* The oldest announcement to send to every other worker: 1, or 0 when none. */
+int wsess_announce_poll(struct wsess_table *t, struct wsess_announce *out);
+/* Another worker's announcement. */
+void wsess_announce_apply(struct wsess_table *t, const struct wsess_announce *a);
 /* The stream table (@n entries, any content): every stream starts empty. No streams: NULL, 0. */
 void wsess_table_streams(struct wsess_table *t, struct wstream *streams, uint32_t n);
 /* The media kind (0 audio, 1 video) of payload type @pt of publisher @s; 2 for its RTX, -1 none. */
@@ -137,11 +172,14 @@ enum wsess_verdict wsess_stun(struct wsess_table *t, uint64_t now_us, const stru
 /*
  * A DTLS, RTP or RTCP datagram of @flow: the session whose selected pair it
  * is, by the flow table. DTLS -> WSESS_CONTROL; SRTP/SRTCP are unprotected
- * in place (*@len shrinks) -> WSESS_RTP; anything else is dropped and counted.
+ * in place (*@len shrinks) -> WSESS_RTP; another worker's flow (its
+ * announcement) -> WSESS_HANDOFF with *@owner; a flow nobody announced ->
+ * WSESS_UNKNOWN (the caller counts RTC_DROP_media_no_session or hands it to
+ * the worker its 5-tuple hashes to); anything else is dropped and counted.
  */
 enum wsess_verdict wsess_media(struct wsess_table *t, uint64_t now_us, const struct pkt_flow *flow,
 		enum demux_class cls, uint8_t *buf, uint16_t *len, struct rtc_stats *st,
-		struct wsess **sess);
+		struct wsess **sess, unsigned *owner);
 
 /* Consent timeouts, at most every 10 ms of @now_us; events as above. */
 void wsess_tick(struct wsess_table *t, uint64_t now_us, struct dpmsg_event *ev, unsigned ev_cap,

@@ -787,6 +787,99 @@ reply_case(int v6, uint16_t vlan)
 	free(neigh);
 }
 
+
+/* Flow ownership across workers: a selected pair is announced; another worker hands its
+ * DTLS/RTP to the owner; the session's end withdraws it. */
+static void
+test_flow_announcements(void **state)
+{
+	static struct wsess other_slots[SLOTS];
+	static struct flowtab_entry other_flows[2 * SLOTS], foreign_a[4 * SLOTS],
+	        foreign_b[4 * SLOTS];
+	struct wsess_table other;
+	struct wsess_announce a;
+	uint8_t buf[512], dtls[16] = {22, 0xfe, 0xfd};
+	uint16_t n, rl, dl = sizeof(dtls);
+	const uint8_t *resp;
+	unsigned owner = 999, n_ev;
+	struct dpmsg_event ev[8];
+	char user[128];
+	struct pkt_flow f = flow4();
+	struct wsess *sp = NULL;
+	struct rtc_stats ost;
+	struct dpmsg_cmd del;
+	struct dpmsg_event dev;
+
+	(void)state;
+	memset(other_slots, 0, sizeof(other_slots));
+	memset(other_flows, 0, sizeof(other_flows));
+	memset(foreign_a, 0, sizeof(foreign_a));
+	memset(foreign_b, 0, sizeof(foreign_b));
+	memset(&ost, 0, sizeof(ost));
+	wsess_table_foreign(&tab, foreign_a, 4 * SLOTS);
+	wsess_table_init(&other, other_slots, SLOTS, other_flows, 2 * SLOTS, WORKER + 1, NODE, &key,
+	        1, NULL, NULL);
+	wsess_table_foreign(&other, foreign_b, 4 * SLOTS);
+	/* before: the other worker knows nothing of the flow */
+	assert_int_equal(wsess_media(&other, T0, &f, DEMUX_DTLS, dtls, &dl, &ost, &sp, &owner),
+	        WSESS_UNKNOWN);
+	assert_int_equal(ost.v[RTC_DROP_media_no_session], 0); /* the caller counts it */
+
+	add(1, 3, PWD, PEER);
+	snprintf(user, sizeof(user), "%s:%s", label(NODE, WORKER, 1, 3), PEER);
+	n = make_req(buf, sizeof(buf), &(struct req){user, PWD, 1});
+	assert_int_equal(stun_in(T0, buf, n, RTC_STAT_stun_answered, &resp, &rl, &owner, ev, &n_ev),
+	        WSESS_TX);
+	/* the selection is announced once, for our worker */
+	assert_int_equal(wsess_announce_poll(&tab, &a), 1);
+	assert_int_equal(a.add, 1);
+	assert_int_equal(a.owner, WORKER);
+	assert_memory_equal(&a.flow, &f, sizeof(f));
+	assert_int_equal(wsess_announce_poll(&tab, &a), 0);
+	/* applied by the other worker: it hands the flow's DTLS to us */
+	assert_int_equal(wsess_announce_poll(&tab, &a), 0);
+	a.add = 1;
+	a.owner = WORKER;
+	a.flow = f;
+	a.version = DPMSG_VERSION;
+	wsess_announce_apply(&other, &a);
+	owner = 999;
+	dl = sizeof(dtls);
+	assert_int_equal(wsess_media(&other, T0, &f, DEMUX_DTLS, dtls, &dl, &ost, &sp, &owner),
+	        WSESS_HANDOFF);
+	assert_int_equal(owner, WORKER);
+	/* and we, the owner, take it ourselves */
+	dl = sizeof(dtls);
+	assert_int_equal(wsess_media(&tab, T0, &f, DEMUX_DTLS, dtls, &dl, &st, &sp, &owner),
+	        WSESS_CONTROL);
+	assert_ptr_equal(sp, wsess_lookup(&tab, 1, 3));
+	/* our own announcement is ignored where it came from */
+	wsess_announce_apply(&tab, &a);
+	dl = sizeof(dtls);
+	assert_int_equal(wsess_media(&tab, T0, &f, DEMUX_DTLS, dtls, &dl, &st, &sp, &owner),
+	        WSESS_CONTROL);
+	/* the session ends: withdrawn, and the other worker forgets it */
+	del = cmd(DPMSG_SESS_DEL, 1, 3);
+	assert_int_equal(wsess_apply(&tab, &del, T0, &dev, &st), 1);
+	assert_int_equal(wsess_announce_poll(&tab, &a), 1);
+	assert_int_equal(a.add, 0);
+	wsess_announce_apply(&other, &a);
+	dl = sizeof(dtls);
+	assert_int_equal(wsess_media(&other, T0, &f, DEMUX_DTLS, dtls, &dl, &ost, &sp, &owner),
+	        WSESS_UNKNOWN);
+	/* a full queue loses announcements, counted */
+	for (unsigned i = 0; i < WSESS_ANNOUNCE_Q + 3; i++) {
+		add(2, 10 + i, PWD, PEER);
+		snprintf(user, sizeof(user), "%s:%s", label(NODE, WORKER, 2, 10 + i), PEER);
+		f.rport = htons((uint16_t)(40000 + i));
+		n = make_req(buf, sizeof(buf), &(struct req){user, PWD, 1});
+		(void)wsess_stun(&tab, T0, &f, NULL, 0, buf, n, &st, &resp, &rl, &owner, ev, 8, &n_ev);
+		del = cmd(DPMSG_SESS_DEL, 2, 10 + i);
+		assert_int_equal(wsess_apply(&tab, &del, T0, &dev, &st), 1);
+	}
+	assert_true(tab.announce_lost > 0);
+}
+
 static void
 test_udp_reply_ipv4(void **state)
 {
@@ -819,6 +912,7 @@ main(void)
 	        cmocka_unit_test_setup(test_restart, setup),
 	        cmocka_unit_test_setup(test_consent_expiry, setup),
 	        cmocka_unit_test_setup(test_stale_commands, setup),
+	        cmocka_unit_test_setup(test_flow_announcements, setup),
 	        cmocka_unit_test_setup(test_udp_reply_ipv4, setup),
 	        cmocka_unit_test_setup(test_udp_reply_ipv6, setup),
 	        cmocka_unit_test_setup(test_udp_reply_vlan, setup),
