@@ -110,6 +110,7 @@ struct sess_track {
 	uint32_t local_ssrc;
 	uint8_t has_rtx;
 	uint8_t rtx_pt;
+	uint32_t local_rtx_ssrc;
 };
 
 struct sess {

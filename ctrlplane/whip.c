@@ -366,6 +366,7 @@ session_summary(struct sess *s, const struct sdp_answer *a)
 		t->local_ssrc = m->local.ssrc;
 		t->has_rtx = m->has_rtx;
 		t->rtx_pt = m->rtx.pt;
+		t->local_rtx_ssrc = m->local.rtx_ssrc;
 	}
 }
 

@@ -69,6 +69,7 @@ struct dpmsg_media {
 	uint32_t local_ssrc[2];  /* what we send per kind (viewers) */
 	uint32_t remote_ssrc[2]; /* what the peer signaled per kind (publishers); 0 unknown */
 	uint32_t clock[2];       /* RTP clock rate per kind, for jitter */
+	uint32_t local_rtx_ssrc; /* viewers: the SSRC of our video retransmissions (RFC 4588) */
 };
 
 struct dpmsg_cmd {

@@ -42,4 +42,35 @@ void fwd_rtcp_pli(uint8_t out[FWD_PLI_LEN], uint32_t sender, uint32_t media);
  */
 int fwd_rtcp_wants_keyframe(const uint8_t *p, uint16_t len);
 
+/*
+ * RFC 4588 §4: @in (a publisher's RTP) as a retransmission for a viewer:
+ * PT @rtx_pt, SSRC @rtx_ssrc, sequence number @rtx_seq, and the original
+ * sequence number (OSN) before the payload; CSRCs kept, no extension, no
+ * padding. Length, or 0 (not RTP, or @cap too small).
+ */
+uint16_t fwd_rtx_wrap(const uint8_t *in, uint16_t len, uint8_t *out, uint16_t cap, uint8_t rtx_pt,
+		uint32_t rtx_ssrc, uint16_t rtx_seq);
+
+/*
+ * The other way: a publisher's RTX packet back to the original packet (PT
+ * @pt, SSRC @ssrc, sequence number = the OSN; no extension). Length, or 0.
+ */
+uint16_t fwd_rtx_unwrap(const uint8_t *in, uint16_t len, uint8_t *out, uint16_t cap, uint8_t pt,
+		uint32_t ssrc);
+
+#define FWD_NACK_MAX_SEQ 64 /* sequence numbers one NACK packet asks for, at most */
+
+/*
+ * The sequence numbers a compound RTCP packet's generic NACKs (RFC 4585
+ * §6.2.1, RTPFB FMT 1) ask for, for media SSRC @media (0: any): up to @cap
+ * into @seqs; the count. A malformed compound gives what was read before.
+ */
+unsigned fwd_rtcp_nack_seqs(const uint8_t *p, uint16_t len, uint32_t media, uint16_t *seqs,
+		unsigned cap);
+
+/* A generic NACK from @sender about @media for @pid and the 16 after it (@blp): 16 bytes. */
+#define FWD_NACK_LEN 16
+void fwd_rtcp_nack(uint8_t out[FWD_NACK_LEN], uint32_t sender, uint32_t media, uint16_t pid,
+		uint16_t blp);
+
 #endif

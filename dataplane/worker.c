@@ -105,6 +105,23 @@ worker_setup(struct dp *dp, const unsigned *lcores, uint16_t n_rxq, uint16_t n_t
 				}
 				wsess_table_streams(&w->sess, st, sp->streams);
 			}
+			{
+				uint32_t nr = sp->slots < WORKER_RTX_BUFS ? sp->slots : WORKER_RTX_BUFS;
+				struct wsess_rtxbuf *rb = rte_zmalloc_socket("rtc_rtxbuf",
+						sizeof(*rb) * nr, RTE_CACHE_LINE_SIZE, sock);
+				int32_t *rf = rte_zmalloc_socket("rtc_rtxfree", sizeof(*rf) * nr, 0,
+						sock);
+				if (rb == NULL || rf == NULL) {
+					rte_free(rb);
+					rte_free(rf);
+					snprintf(err, errlen, "no memory for worker %u's retransmission "
+							      "buffers",
+							i);
+					worker_teardown(dp);
+					return -ENOMEM;
+				}
+				wsess_table_rtx(&w->sess, rb, rf, nr);
+			}
 			if (dp->n_workers >= 2) {
 				/* the other workers' flows: up to every session of the node */
 				uint32_t nf = 1;
@@ -166,6 +183,8 @@ worker_teardown(struct dp *dp)
 			rte_free(w->sess.flows.e);
 			rte_free(w->sess.streams);
 			rte_free(w->sess.foreign.e);
+			rte_free(w->sess.rtx);
+			rte_free(w->sess.rtx_free);
 		}
 		if (w->srtp_eng != NULL)
 			srtp_engine_free(w->sess.srtp_be, w->srtp_eng);
@@ -300,6 +319,13 @@ worker_send_srtp(const struct dp *dp, struct worker *w, struct rte_mempool *pool
 	return 0;
 }
 
+/* Our SSRC toward a publisher in the RTCP we send it (it sends; we only receive). */
+static inline uint32_t
+worker_rtcp_ssrc(const struct worker *w, const struct wsess *pub)
+{
+	return 0x52544300u | (uint32_t)((pub - w->sess.s) & 0xff);
+}
+
 /* Ask the stream's publisher (on this worker) for a keyframe: a PLI, at most every 500 ms. */
 static void
 worker_request_keyframe(const struct dp *dp, struct worker *w, struct rte_mempool *pool,
@@ -322,11 +348,85 @@ worker_request_keyframe(const struct dp *dp, struct worker *w, struct rte_mempoo
 	if (pub->remote_ssrc[1] == 0)
 		return; /* no video SSRC known yet */
 	/* sender: any SSRC of ours for this session (it sends no media); media: its video */
-	fwd_rtcp_pli(pli, 0x52544300u | (uint32_t)(st->pub & 0xff), pub->remote_ssrc[1]);
+	fwd_rtcp_pli(pli, worker_rtcp_ssrc(w, pub), pub->remote_ssrc[1]);
 	if (worker_send_srtp(dp, w, pool, pub, 1, pli, sizeof(pli), -1, 0) == 0) {
 		st->last_pli_us = now_us;
 		st->pli_pending = 0;
 		rtc_stats_inc(&w->stats, RTC_STAT_pli_sent);
+	}
+}
+
+/*
+ * The publisher's video sequence numbers: a gap of 1..17 packets is asked
+ * for again at once (RFC 4585 generic NACK; the publisher answers with RTX).
+ */
+static void
+worker_nack_upstream(const struct dp *dp, struct worker *w, struct rte_mempool *pool,
+		struct wsess *pub, uint16_t seq)
+{
+	int16_t d = (int16_t)(seq - pub->vid_last_seq);
+	uint8_t nack[FWD_NACK_LEN];
+
+	if (!pub->vid_seq_valid) {
+		pub->vid_seq_valid = 1;
+		pub->vid_last_seq = seq;
+		return;
+	}
+	if (d <= 0)
+		return; /* late or repeated (a retransmission) */
+	if (d > 1 && d <= 18) {
+		uint16_t pid = (uint16_t)(pub->vid_last_seq + 1), blp = 0;
+		for (int i = 1; i < d - 1 && i <= 16; i++)
+			blp |= (uint16_t)(1u << (i - 1));
+		fwd_rtcp_nack(nack, worker_rtcp_ssrc(w, pub), pub->remote_ssrc[1], pid, blp);
+		if (worker_send_srtp(dp, w, pool, pub, 1, nack, sizeof(nack), -1, 0) == 0) {
+			pub->nack_sent++;
+			rtc_stats_inc(&w->stats, RTC_STAT_nack_sent);
+		}
+	}
+	pub->vid_last_seq = seq;
+}
+
+/* A viewer's NACKs: each asked-for packet from its publisher's buffer, as RTX when negotiated. */
+static void
+worker_serve_nack(const struct dp *dp, struct worker *w, struct rte_mempool *pool,
+		struct wsess *vs, const uint8_t *rtcp, uint16_t len)
+{
+	uint16_t seqs[FWD_NACK_MAX_SEQ];
+	unsigned n = fwd_rtcp_nack_seqs(rtcp, len, 0, seqs, FWD_NACK_MAX_SEQ);
+	struct wstream *st;
+	struct wsess *pub;
+	struct wsess_rtxbuf *rb;
+
+	if (n == 0 || vs->stream >= w->sess.n_streams)
+		return;
+	vs->nack_rx++;
+	rtc_stats_inc(&w->stats, RTC_STAT_nack_rx);
+	st = &w->sess.streams[vs->stream];
+	if (st->pub < 0 || (pub = &w->sess.s[st->pub])->rtxbuf < 0) {
+		w->stats.v[RTC_STAT_rtx_miss] += n;
+		return;
+	}
+	rb = &w->sess.rtx[pub->rtxbuf];
+	for (unsigned i = 0; i < n; i++) {
+		unsigned k = seqs[i] % WSESS_RTX_N;
+		uint8_t out[WSESS_RTX_MTU + 2];
+		uint16_t ol;
+		if (rb->len[k] == 0 || rb->seq[k] != seqs[i]) {
+			vs->rtx_miss++;
+			rtc_stats_inc(&w->stats, RTC_STAT_rtx_miss);
+			continue;
+		}
+		if (vs->rtx_pt != DPMSG_PT_NONE && vs->local_rtx_ssrc != 0)
+			ol = fwd_rtx_wrap(rb->data[k], rb->len[k], out, sizeof(out), vs->rtx_pt,
+					vs->local_rtx_ssrc, vs->rtx_seq++);
+		else
+			ol = fwd_rtp_rewrite(rb->data[k], rb->len[k], out, sizeof(out), vs->pt[1],
+					vs->local_ssrc[1]);
+		if (ol != 0 && worker_send_srtp(dp, w, pool, vs, 0, out, ol, -1, 0) == 0) {
+			vs->rtx_sent++;
+			rtc_stats_inc(&w->stats, RTC_STAT_rtx_sent);
+		}
 	}
 }
 
@@ -336,16 +436,47 @@ worker_fanout(const struct dp *dp, struct worker *w, struct rte_mempool *pool, s
 		const uint8_t *rtp, uint16_t len, uint64_t now_us)
 {
 	int kind = wsess_kind_of_pt(pub, fwd_rtp_pt(rtp, len));
+	uint8_t orig[WSESS_RTX_MTU + 64];
 	struct wstream *st;
 	int32_t v;
 
+	if (kind == 2) {
+		/* the publisher's retransmission (RFC 4588): back to the original packet */
+		uint16_t ol = pub->remote_ssrc[1] != 0 ? fwd_rtx_unwrap(rtp, len, orig, sizeof(orig),
+								 pub->pt[1], pub->remote_ssrc[1])
+						       : 0;
+		if (ol == 0) {
+			rtc_stats_inc(&w->stats, RTC_DROP_rtp_not_forwarded);
+			return;
+		}
+		pub->rtx_rx++;
+		rtc_stats_inc(&w->stats, RTC_STAT_rtx_rx);
+		rtp = orig;
+		len = ol;
+		kind = 1;
+	}
 	if (kind < 0 || kind > 1 || pub->stream >= w->sess.n_streams) {
-		/* RTX (no retransmission buffer yet) or a payload type nobody negotiated */
-		rtc_stats_inc(&w->stats, RTC_DROP_rtp_not_forwarded);
+		rtc_stats_inc(&w->stats, RTC_DROP_rtp_not_forwarded); /* a PT nobody negotiated */
 		return;
 	}
 	if (pub->remote_ssrc[kind] == 0)
 		pub->remote_ssrc[kind] = fwd_rtp_ssrc(rtp, len);
+	if (kind == 1) {
+		uint16_t seq = (uint16_t)(rtp[2] << 8 | rtp[3]);
+		if (pub->rtxbuf >= 0) {
+			struct wsess_rtxbuf *rb = &w->sess.rtx[pub->rtxbuf];
+			unsigned k = seq % WSESS_RTX_N;
+			if (len <= WSESS_RTX_MTU) {
+				memcpy(rb->data[k], rtp, len);
+				rb->len[k] = len;
+				rb->seq[k] = seq;
+			} else {
+				rb->len[k] = 0;
+				rtc_stats_inc(&w->stats, RTC_STAT_rtx_too_long);
+			}
+		}
+		worker_nack_upstream(dp, w, pool, pub, seq);
+	}
 	st = &w->sess.streams[pub->stream];
 	if (st->pli_pending && now_us - st->last_pli_us >= 500000)
 		worker_request_keyframe(dp, w, pool, pub->stream, now_us);
@@ -429,6 +560,7 @@ worker_media_flow(const struct dp *dp, struct worker *w, struct rte_mbuf *m,
 			/* a viewer's PLI/FIR: the publisher is asked for a keyframe */
 			if (fwd_rtcp_wants_keyframe(pl, len))
 				worker_request_keyframe(dp, w, m->pool, s->stream, now_us);
+			worker_serve_nack(dp, w, m->pool, s, pl, len);
 			rtc_stats_inc(&w->stats, RTC_STAT_rtcp_consumed);
 		} else if (meta->cls == DEMUX_RTCP) {
 			rtc_stats_inc(&w->stats, RTC_STAT_rtcp_consumed);

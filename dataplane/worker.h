@@ -25,6 +25,7 @@
 #define WORKER_BURST 32
 #define WORKER_MAX 64
 #define WORKER_RING_SIZE 4096
+#define WORKER_RTX_BUFS 16 /* publishers per worker with a retransmission buffer (~630 KB each) */
 
 struct rte_ring;
 

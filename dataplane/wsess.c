@@ -117,6 +117,16 @@ addr_to_flow16(const struct stun_addr *a, uint8_t out[16])
 }
 
 void
+wsess_table_rtx(struct wsess_table *t, struct wsess_rtxbuf *bufs, int32_t *free_list, uint32_t n)
+{
+	t->rtx = bufs;
+	t->rtx_free = free_list;
+	t->n_rtx = t->rtx_free_n = n;
+	for (uint32_t i = 0; i < n; i++)
+		free_list[i] = (int32_t)(n - 1 - i);
+}
+
+void
 wsess_table_foreign(struct wsess_table *t, struct flowtab_entry *entries, uint32_t n)
 {
 	flowtab_init(&t->foreign, entries, n);
@@ -258,6 +268,16 @@ wsess_apply(struct wsess_table *t, const struct dpmsg_cmd *c, uint64_t now_us,
 		memcpy(s->remote_ssrc, c->media.remote_ssrc, sizeof(s->remote_ssrc));
 		s->stream = c->media.stream;
 		memcpy(s->clock, c->media.clock, sizeof(s->clock));
+		s->local_rtx_ssrc = c->media.local_rtx_ssrc;
+		s->rtxbuf = -1;
+		if (s->role == 0 && s->pt[1] != DPMSG_PT_NONE) {
+			if (t->rtx_free_n > 0) {
+				s->rtxbuf = t->rtx_free[--t->rtx_free_n];
+				memset(t->rtx[s->rtxbuf].len, 0, sizeof(t->rtx[s->rtxbuf].len));
+			} else if (t->n_rtx > 0) {
+				t->rtx_pool_empty++;
+			}
+		}
 		stream_link(t, s, (int32_t)c->slot);
 		s->next_timeout_us = ice_agent_poll_timeout(&s->ice);
 		ev_fill(ev, t, c, DPMSG_EV_ADDED, 0, now_us);
@@ -317,6 +337,8 @@ wsess_apply(struct wsess_table *t, const struct dpmsg_cmd *c, uint64_t now_us,
 		if (s->has_flow && flowtab_del(&t->flows, &s->flow, c->slot) == 0)
 			announce(t, &s->flow, 0);
 		stream_unlink(t, s, (int32_t)c->slot);
+		if (s->rtxbuf >= 0)
+			t->rtx_free[t->rtx_free_n++] = s->rtxbuf;
 		memset(s, 0, sizeof(*s)); /* the ICE password and SRTP keys too */
 		t->n_active--;
 		ev_fill(ev, t, c, DPMSG_EV_REMOVED, 0, now_us);

@@ -35,6 +35,18 @@ struct wsess_media_stats {
 	uint64_t no_srtp;   /* RTP/RTCP before the DTLS handshake finished */
 };
 
+/*
+ * A publisher's recent video packets (as received, unprotected), for viewers'
+ * NACKs (RFC 4585 §6.2.1): slot = sequence number mod WSESS_RTX_N.
+ */
+#define WSESS_RTX_N 512
+#define WSESS_RTX_MTU 1232 /* a packet longer than this is not kept (counted) */
+struct wsess_rtxbuf {
+	uint16_t seq[WSESS_RTX_N];
+	uint16_t len[WSESS_RTX_N]; /* 0 = empty */
+	uint8_t data[WSESS_RTX_N][WSESS_RTX_MTU];
+};
+
 struct wsess {
 	uint8_t active;
 	uint8_t pending;       /* restart credentials under pending_gen */
@@ -61,6 +73,12 @@ struct wsess {
 	int32_t next_viewer, prev_viewer; /* the stream's viewer list on this worker; -1 ends */
 	uint64_t fwd_packets, fwd_bytes;  /* what this session was sent as a viewer */
 	uint32_t clock[2];
+	uint32_t local_rtx_ssrc; /* viewer: our RTX SSRC; 0 = plain retransmissions */
+	uint16_t rtx_seq;        /* viewer: our RTX stream's next sequence number */
+	int32_t rtxbuf;          /* publisher: its retransmission buffer, -1 = none */
+	uint8_t vid_seq_valid;   /* publisher: the last video sequence number seen */
+	uint16_t vid_last_seq;
+	uint64_t nack_sent, nack_rx, rtx_sent, rtx_miss, rtx_rx;
 	/* per kind (0 audio, 1 video): what we received (RFC 3550 statistics) and sent */
 	uint8_t rx_on[2];
 	uint64_t rx_pkts[2], rx_kind_bytes[2];
@@ -113,6 +131,11 @@ struct wsess_table {
 	struct wstream *streams; /* [n_streams] by the node's stream index, the caller's memory */
 	const struct srtp_backend *srtp_be;
 	struct srtp_engine *srtp_eng; /* this worker's */
+	/* retransmission buffers of publishers on this worker: a pool, the caller's memory */
+	struct wsess_rtxbuf *rtx;
+	uint32_t n_rtx, rtx_free_n;
+	int32_t *rtx_free;
+	uint64_t rtx_pool_empty; /* publishers that got none */
 	/* other workers' flows (slot = the owner worker), kept from their announcements */
 	struct flowtab foreign;
 	uint8_t announce_on; /* more than one worker: announce our flows */
@@ -149,6 +172,8 @@ void wsess_table_foreign(struct wsess_table *t, struct flowtab_entry *entries, u
 int wsess_announce_poll(struct wsess_table *t, struct wsess_announce *out);
 /* Another worker's announcement. */
 void wsess_announce_apply(struct wsess_table *t, const struct wsess_announce *a);
+/* @n retransmission buffers for the publishers (@free: @n ints of scratch). */
+void wsess_table_rtx(struct wsess_table *t, struct wsess_rtxbuf *bufs, int32_t *free_list, uint32_t n);
 /* The stream table (@n entries, any content): every stream starts empty. No streams: NULL, 0. */
 void wsess_table_streams(struct wsess_table *t, struct wstream *streams, uint32_t n);
 /* The media kind (0 audio, 1 video) of payload type @pt of publisher @s; 2 for its RTX, -1 none. */

@@ -3,7 +3,8 @@
 speech_wav() makes a WAV with espeak-ng; load_mono16k() reads a WAV as mono at
 16 kHz; best_corr() is the peak normalized cross-correlation of a recording
 against the (looped) source over every lag: 1.0 for the same waveform, ~0 for
-unrelated audio. numpy from Debian's /usr/bin/python3.
+unrelated audio; windowed_corr() the median of it over half-second windows
+(for recordings with gaps). numpy from Debian's /usr/bin/python3.
 """
 import os
 import subprocess
@@ -43,3 +44,14 @@ def best_corr(rec, src):
     cs = np.concatenate([[0.0], np.cumsum(src2 ** 2)])
     win = np.sqrt(np.maximum(cs[n:n + len(c)] - cs[:len(c)], 1e-9))
     return float(np.max(c / (win * np.sqrt(np.sum(rec ** 2)) + 1e-9)))
+
+
+def windowed_corr(rec, src, win=1600):
+    """The median of best_corr() over @win-sample windows of @rec (0.1 s at 16 kHz): robust to
+    gaps, where a receiver that conceals nothing shifts everything after a loss. A short
+    window finds some lag that fits: another espeak-ng sentence scores 0.53 this way (0.09
+    whole), noise 0.10, the same speech 1.0 (measured here)."""
+    import numpy as np
+    vals = [best_corr(rec[i:i + win], src) for i in range(0, len(rec) - win + 1, win)
+            if np.std(rec[i:i + win]) > 1e-3]
+    return float(np.median(vals)) if vals else 0.0
