@@ -130,6 +130,7 @@ sess_stats(void *ctx, const struct sess *s, struct rest_sess_stats *out)
 		out->rx_bytes_kind[k] = ws->rx_kind_bytes[k];
 		out->tx_packets_kind[k] = ws->tx_pkts[k];
 		out->tx_bytes_kind[k] = ws->tx_kind_bytes[k];
+		out->rtt_ms[k] = ws->rtt_us[k] ? (double)ws->rtt_us[k] / 1000.0 : -1.0;
 		if (ws->rx_on[k]) {
 			out->rx_lost[k] = rtp_stats_lost(&ws->rx_stats[k]);
 			out->rx_jitter_ms[k] = ws->clock[k] ? 1000.0 * rtp_stats_jitter(&ws->rx_stats[k]) /

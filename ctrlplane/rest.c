@@ -127,8 +127,8 @@ sess_json(struct rest *rs, const struct sess *s, int detail, uint64_t now_us)
 		struct rest_sess_stats st = {0};
 		json_t *drops = json_object();
 		rs->sess_stats(rs->sess_stats_ctx, s, &st);
-		/* per track: what arrived (RFC 3550 loss, jitter) and what we sent; RTT needs
-		 * sender reports, which rtcedge does not send yet */
+		/* per track: what arrived (RFC 3550 loss, jitter), what we sent, and the RTT a
+		 * viewer's receiver reports give on our sender reports (null before one) */
 		for (size_t i = 0; i < json_array_size(tracks); i++) {
 			json_t *t = json_array_get(tracks, i);
 			unsigned k = s->tracks[i].kind == SDP_KIND_VIDEO ? 1 : 0;
@@ -145,7 +145,8 @@ sess_json(struct rest *rs, const struct sess *s, int detail, uint64_t now_us)
 					json_pack("{s:I, s:I}", "packets",
 							(json_int_t)st.tx_packets_kind[k], "bytes",
 							(json_int_t)st.tx_bytes_kind[k]));
-			json_object_set_new(t, "rtt_ms", json_null());
+			json_object_set_new(t, "rtt_ms",
+					st.rtt_ms[k] >= 0 ? json_real(st.rtt_ms[k]) : json_null());
 		}
 		for (unsigned k = 1; k < ICE_DROP_MAX; k++)
 			if (st.ice_drops[k] != 0)

@@ -79,6 +79,7 @@ struct rest_sess_stats {
 	int64_t rx_lost[2];
 	double rx_jitter_ms[2];
 	uint64_t tx_packets_kind[2], tx_bytes_kind[2];
+	double rtt_ms[2]; /* < 0: not known */
 	uint64_t srtp_fail, dtls_rx, dtls_tx;
 };
 

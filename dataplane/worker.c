@@ -11,6 +11,7 @@
 
 #include "dpmsg.h"
 #include "fwd.h"
+#include "rtcp.h"
 #include "log.h"
 #include "pkt.h"
 #include "steer.h"
@@ -387,6 +388,131 @@ worker_nack_upstream(const struct dp *dp, struct worker *w, struct rte_mempool *
 	pub->vid_last_seq = seq;
 }
 
+#define RTCP_CNAME "rtcedge"
+
+/*
+ * A publisher's RTCP: its SRs feed the receive statistics (LSR/DLSR of our
+ * RRs) and are translated for every viewer of the stream here: the same NTP
+ * and RTP time (we do not change timestamps), the viewer's SSRC and the
+ * packet and octet counts of what we sent that viewer (RFC 3550 §6.4.1,
+ * §7.2). The viewer's RR on such an SR gives its RTT.
+ */
+static void
+worker_publisher_rtcp(const struct dp *dp, struct worker *w, struct rte_mempool *pool,
+		struct wsess *pub, const uint8_t *buf, uint16_t len, uint64_t now_us)
+{
+	struct rtcp_iter it;
+	struct rtcp_pkt p;
+	struct rtcp_sr sr;
+	struct wstream *st;
+
+	if (pub->stream >= w->sess.n_streams)
+		return;
+	st = &w->sess.streams[pub->stream];
+	rtcp_iter_init(&it, buf, len);
+	while (rtcp_iter_next(&it, &p) == 1) {
+		int k;
+		if (p.pt != 200 || rtcp_sr_parse(&p, &sr) != 0)
+			continue;
+		k = sr.ssrc == pub->remote_ssrc[0] ? 0 : sr.ssrc == pub->remote_ssrc[1] ? 1 : -1;
+		if (k < 0)
+			continue;
+		if (pub->rx_on[k])
+			rtp_stats_sr_received(&pub->rx_stats[k], sr.ntp, now_us);
+		for (int32_t v = st->first_viewer; v >= 0; v = w->sess.s[v].next_viewer) {
+			struct wsess *vs = &w->sess.s[v];
+			struct rtcp_builder b;
+			uint8_t out[128];
+			int n;
+			if (vs->pt[k] == DPMSG_PT_NONE || vs->local_ssrc[k] == 0 || vs->tx_pkts[k] == 0)
+				continue;
+			rtcp_build_begin(&b, out, sizeof(out));
+			rtcp_build_sr(&b, vs->local_ssrc[k], sr.ntp, sr.rtp_ts, (uint32_t)vs->tx_pkts[k],
+					(uint32_t)vs->tx_kind_bytes[k], NULL, 0);
+			rtcp_build_sdes_cname(&b, vs->local_ssrc[k], RTCP_CNAME, sizeof(RTCP_CNAME) - 1);
+			n = rtcp_build_end(&b);
+			if (n > 0 && worker_send_srtp(dp, w, pool, vs, 1, out, (uint16_t)n, -1, 0) == 0) {
+				vs->sr_lsr[k] = (uint32_t)(sr.ntp >> 16);
+				vs->sr_sent_us[k] = now_us;
+				vs->sr_sent++;
+				rtc_stats_inc(&w->stats, RTC_STAT_sr_sent);
+			}
+		}
+	}
+}
+
+/* A viewer's report blocks on our SRs: RTT = (now - when the SR left) - DLSR (RFC 3550 §6.4.1). */
+static void
+worker_viewer_reports(struct wsess *vs, const uint8_t *buf, uint16_t len, uint64_t now_us)
+{
+	struct rtcp_iter it;
+	struct rtcp_pkt p;
+
+	rtcp_iter_init(&it, buf, len);
+	while (rtcp_iter_next(&it, &p) == 1) {
+		struct rtcp_rr rr;
+		struct rtcp_sr sr;
+		const uint8_t *blocks;
+		uint8_t n;
+		if (p.pt == 201 && rtcp_rr_parse(&p, &rr) == 0) {
+			blocks = rr.blocks;
+			n = rr.rc;
+		} else if (p.pt == 200 && rtcp_sr_parse(&p, &sr) == 0) {
+			blocks = sr.blocks;
+			n = sr.rc;
+		} else {
+			continue;
+		}
+		for (unsigned i = 0; i < n; i++) {
+			struct rtcp_report_block rb;
+			if (rtcp_report_block_get(blocks, n, i, &rb) != 0)
+				break;
+			for (int k = 0; k < 2; k++) {
+				uint64_t dlsr_us = (uint64_t)rb.dlsr * 1000000 / 65536, el;
+				if (rb.ssrc != vs->local_ssrc[k] || rb.lsr == 0 || rb.lsr != vs->sr_lsr[k])
+					continue;
+				el = now_us - vs->sr_sent_us[k];
+				if (el > dlsr_us)
+					vs->rtt_us[k] = el - dlsr_us;
+			}
+		}
+	}
+}
+
+/* Receiver reports to every publisher on this worker, once a second. */
+static void
+worker_rtcp_tick(const struct dp *dp, struct worker *w, uint64_t now_us)
+{
+	static const uint64_t interval = 1000000;
+
+	if (dp->pool == NULL || now_us - w->rtcp_last_us < interval)
+		return;
+	w->rtcp_last_us = now_us;
+	for (uint32_t i = 0; i < w->sess.cap; i++) {
+		struct wsess *s = &w->sess.s[i];
+		struct rtcp_report_block rb[2];
+		struct rtcp_builder b;
+		uint8_t out[160];
+		unsigned nb = 0;
+		int n;
+		if (!s->active || s->role != 0 || !s->srtp_on || !s->has_flow)
+			continue;
+		for (int k = 0; k < 2; k++)
+			if (s->rx_on[k] && rtp_stats_report(&s->rx_stats[k], now_us, &rb[nb]) == 0)
+				nb++;
+		if (nb == 0)
+			continue;
+		rtcp_build_begin(&b, out, sizeof(out));
+		rtcp_build_rr(&b, worker_rtcp_ssrc(w, s), rb, nb);
+		rtcp_build_sdes_cname(&b, worker_rtcp_ssrc(w, s), RTCP_CNAME, sizeof(RTCP_CNAME) - 1);
+		n = rtcp_build_end(&b);
+		if (n > 0 && worker_send_srtp(dp, w, dp->pool, s, 1, out, (uint16_t)n, -1, 0) == 0) {
+			s->rr_sent++;
+			rtc_stats_inc(&w->stats, RTC_STAT_rr_sent);
+		}
+	}
+}
+
 /* A viewer's NACKs: each asked-for packet from its publisher's buffer, as RTX when negotiated. */
 static void
 worker_serve_nack(const struct dp *dp, struct worker *w, struct rte_mempool *pool,
@@ -561,8 +687,11 @@ worker_media_flow(const struct dp *dp, struct worker *w, struct rte_mbuf *m,
 			if (fwd_rtcp_wants_keyframe(pl, len))
 				worker_request_keyframe(dp, w, m->pool, s->stream, now_us);
 			worker_serve_nack(dp, w, m->pool, s, pl, len);
+			worker_viewer_reports(s, pl, len, now_us);
 			rtc_stats_inc(&w->stats, RTC_STAT_rtcp_consumed);
 		} else if (meta->cls == DEMUX_RTCP) {
+			if (s->role == 0)
+				worker_publisher_rtcp(dp, w, m->pool, s, pl, len, now_us);
 			rtc_stats_inc(&w->stats, RTC_STAT_rtcp_consumed);
 		} else {
 			rtc_stats_inc(&w->stats, RTC_DROP_rtp_not_forwarded);
@@ -835,6 +964,7 @@ worker_control(const struct dp *dp, struct worker *w, uint64_t now_us)
 	n_ev = 0;
 	wsess_tick(&w->sess, now_us, ev, RTE_DIM(ev), &n_ev);
 	worker_send_events(w, ev, n_ev);
+	worker_rtcp_tick(dp, w, now_us);
 	return n + worker_dtls_down(dp, w) + worker_announcements(dp, w);
 }
 

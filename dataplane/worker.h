@@ -54,6 +54,7 @@ struct worker {
 	struct rte_ring *dtls_down; /* DTLS datagrams (mbufs) from it, to send */
 	struct rte_ring *announce;  /* struct wsess_announce from other workers (2+ workers) */
 	struct srtp_engine *srtp_eng;
+	uint64_t rtcp_last_us; /* receiver reports to publishers: last round */
 	struct wsess_table sess;
 	struct neigh_table neigh;
 } __rte_cache_aligned;

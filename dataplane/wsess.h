@@ -84,6 +84,11 @@ struct wsess {
 	uint64_t rx_pkts[2], rx_kind_bytes[2];
 	struct rtp_stats rx_stats[2];
 	uint64_t tx_pkts[2], tx_kind_bytes[2];
+	/* viewers: the last SR we sent per kind (its NTP middle 32 bits, when), the RTT its RR gave */
+	uint32_t sr_lsr[2];
+	uint64_t sr_sent_us[2];
+	uint64_t rtt_us[2]; /* 0 = not known */
+	uint64_t sr_sent, rr_sent;
 	struct wsess_media_stats media;
 	struct srtp_ctx rx; /* SRTP_DIR_INBOUND, the peer's keys */
 	struct srtp_ctx tx; /* SRTP_DIR_OUTBOUND, ours */

@@ -134,6 +134,12 @@ async def run(exe):
               a_rx["jitter_ms"] is not None, "REST: the publisher's audio track received", a_rx)
         v_tx = [t for t in view_s["tracks"] if t["kind"] == "video"][0]["tx"]
         check(v_tx["packets"] > 10, "REST: video forwarded to a player", v_tx)
+        check(c["sr_sent"] > 0 and c["rr_sent"] > 0,
+              "RTCP: publishers' SRs translated for players, RRs sent to the publisher",
+              (c["sr_sent"], c["rr_sent"]))
+        rtts = [t["rtt_ms"] for t in view_s["tracks"] if t["rtt_ms"] is not None]
+        print("player RTT from its receiver reports: %s ms" % rtts)
+        check(len(rtts) >= 1 and all(0 < r < 1000 for r in rtts), "REST: a player's RTT", rtts)
         for i, rec in enumerate(received):
             # under loss aiortc's VP8 receiver may wait long for a whole keyframe
             check(rec["video"] >= (1 if LOSS else 10), "player %d decodes video" % i, rec["video"])
