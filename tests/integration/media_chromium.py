@@ -9,7 +9,9 @@ namespace this test creates.
 The page (one RTCPeerConnection per role) must reach "connected" for both
 (ICE on the worker, DTLS on the control lcore, SRTP on the worker), and the
 player's getStats() must show video frames decoded and audio samples with
-energy received: every packet went browser -> worker -> browser. The page
+energy received: every packet went browser -> worker -> browser. Then the
+player restarts ICE through a PATCH with If-Match (RFC 9725 §4.3.3) and must
+stay connected and go on decoding; REST shows the restart done. The page
 reports to a loopback server in the namespace. Chromium runs in its own
 process group with a fresh profile and is ended by its id. Skips (77)
 without root, TAP or /usr/bin/chromium.
@@ -33,6 +35,13 @@ PLAY_S = 5
 
 PAGE = """<!doctype html><html><body><pre id="out">pending</pre><script>
 const WHIP = '%(base)s/whip/chrome', WHEP = '%(base)s/whep/chrome';
+const etagOf = {};
+async function decoded(pc) {
+  let n = 0;
+  (await pc.getStats()).forEach(st => {
+    if (st.type === 'inbound-rtp' && st.kind === 'video') n = st.framesDecoded; });
+  return n;
+}
 async function connect(pc, url) {
   await pc.setLocalDescription(await pc.createOffer());
   const res = await fetch(url, {method: 'POST', headers: {'Content-Type': 'application/sdp'},
@@ -48,6 +57,7 @@ async function connect(pc, url) {
     };
     pc.onconnectionstatechange = check; check();
   });
+  etagOf[res.headers.get('Location')] = res.headers.get('ETag');
   return res.headers.get('Location');
 }
 (async () => {
@@ -69,6 +79,26 @@ async function connect(pc, url) {
     r.whep_location = await connect(play, WHEP);
     r.player = play.connectionState;
     await new Promise(ok => setTimeout(ok, %(play_ms)d));
+    /* ICE restart of the player (RFC 9725 §4.3.3): new credentials in a PATCH with If-Match,
+     * ours back in the 200's fragment, media must go on */
+    const framesBefore = await decoded(play);
+    play.restartIce();
+    const offer = await play.createOffer();
+    await play.setLocalDescription(offer);
+    const ufrag = /a=ice-ufrag:(\S+)/.exec(offer.sdp)[1], pwd = /a=ice-pwd:(\S+)/.exec(offer.sdp)[1];
+    const mid = /a=mid:(\S+)/.exec(offer.sdp)[1];
+    const patch = await fetch('%(base)s' + r.whep_location, {method: 'PATCH',
+      headers: {'Content-Type': 'application/trickle-ice-sdpfrag', 'If-Match': etagOf[r.whep_location]},
+      body: 'a=ice-ufrag:' + ufrag + '\\r\\na=ice-pwd:' + pwd + '\\r\\nm=audio 9 UDP/TLS/RTP/SAVPF 0\\r\\na=mid:' + mid + '\\r\\n'});
+    r.restart_status = patch.status;
+    const frag = await patch.text();
+    const nu = /a=ice-ufrag:(\S+)/.exec(frag)[1], np = /a=ice-pwd:(\S+)/.exec(frag)[1];
+    const ans = play.remoteDescription.sdp.replace(/a=ice-ufrag:\S+/g, 'a=ice-ufrag:' + nu)
+                                          .replace(/a=ice-pwd:\S+/g, 'a=ice-pwd:' + np);
+    await play.setRemoteDescription({type: 'answer', sdp: ans});
+    await new Promise(ok => setTimeout(ok, 3000));
+    r.player_after_restart = play.connectionState;
+    r.frames_after_restart = (await decoded(play)) - framesBefore;
     (await play.getStats()).forEach(st => {
       if (st.type === 'inbound-rtp' && st.kind === 'video') {
         r.video_packets = st.packetsReceived; r.frames_decoded = st.framesDecoded;
@@ -156,6 +186,15 @@ def inner(exe):
               r.get("frames_decoded"))
         check((r.get("samples") or 0) >= 48000 and (r.get("audio_energy") or 0) > 0,
               "the player receives audio with energy", (r.get("samples"), r.get("audio_energy")))
+        check(r.get("restart_status") == 200, "ICE restart PATCH 200", r.get("restart_status"))
+        check(r.get("player_after_restart") == "connected" and
+              (r.get("frames_after_restart") or 0) >= 15,
+              "media goes on after the ICE restart (frames decoded in the 3 s after)",
+              (r.get("player_after_restart"), r.get("frames_after_restart")))
+        whep = d.rest_json("GET", "/v1/sessions/" + r.get("whep_location", "/x/x/x").rsplit("/", 1)[1],
+                           ) if r.get("whep_location") else {}
+        check(whep.get("ice", {}).get("restarts") == 1 and not whep["ice"]["restarting"],
+              "REST: the restart completed on the worker", whep.get("ice"))
         c = d.rest_json("GET", "/v1/stats")["workers"][0]["counters"]
         print("worker: srtp_rx %d fwd_rtp %d pli_sent %d" % (c["srtp_rx"], c["fwd_rtp"], c["pli_sent"]))
         check(c["fwd_rtp"] > 100, "the worker forwarded the browser's RTP", c["fwd_rtp"])
