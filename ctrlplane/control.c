@@ -152,7 +152,9 @@ wall_ms(void)
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
-/* Session lifecycle -> events (SSE, Redis). */
+static void dtls_send(struct control *c, const struct sess *s, const uint8_t *buf, size_t len);
+
+/* Session lifecycle -> events (SSE, Redis); the end of a session's DTLS. */
 static void
 session_note(void *ctx, int what, const struct sess *s, enum sess_close_reason reason)
 {
@@ -163,7 +165,19 @@ session_note(void *ctx, int what, const struct sess *s, enum sess_close_reason r
 							  : EVENT_SESSION_CLOSED;
 
 	if (what == SESS_NOTE_CLOSED && c->dtls != NULL && c->dtls[s->idx] != NULL) {
-		dtls_conn_free(c->dtls[s->idx]);
+		struct dtls_conn *d = c->dtls[s->idx];
+		/* we end it: close_notify (RFC 5246 §7.2.1) tells the client at once (RFC 9725
+		 * §4.2: the server revokes consent); it reaches the worker before the DEL
+		 * (commands are flushed after this, and the worker sends DTLS first) */
+		if (reason != SESS_CLOSE_dtls_closed && reason != SESS_CLOSE_dtls_failed &&
+				dtls_conn_state(d) == DTLS_STATE_CONNECTED) {
+			uint8_t buf[DTLS_DGRAM_MAX];
+			int n;
+			dtls_conn_close(d, control_now_us());
+			while ((n = dtls_conn_poll_transmit(d, buf, sizeof(buf))) > 0)
+				dtls_send(c, s, buf, (size_t)n);
+		}
+		dtls_conn_free(d);
 		c->dtls[s->idx] = NULL;
 	}
 	if (c->bus == NULL)

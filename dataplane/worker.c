@@ -948,8 +948,10 @@ worker_control(const struct dp *dp, struct worker *w, uint64_t now_us)
 {
 	struct dpmsg_cmd cmd[8];
 	struct dpmsg_event ev[8];
-	unsigned n, n_ev = 0;
+	unsigned n, n_ev = 0, n_dtls;
 
+	/* DTLS first: a session's close_notify was queued before its DEL */
+	n_dtls = worker_dtls_down(dp, w);
 	n = rte_ring_dequeue_burst_elem(w->cmd_ring, cmd, sizeof(cmd[0]), RTE_DIM(cmd), NULL);
 	for (unsigned i = 0; i < n; i++) {
 		int got_ev = wsess_apply(&w->sess, &cmd[i], now_us, &ev[n_ev], &w->stats);
@@ -965,7 +967,7 @@ worker_control(const struct dp *dp, struct worker *w, uint64_t now_us)
 	wsess_tick(&w->sess, now_us, ev, RTE_DIM(ev), &n_ev);
 	worker_send_events(w, ev, n_ev);
 	worker_rtcp_tick(dp, w, now_us);
-	return n + worker_dtls_down(dp, w) + worker_announcements(dp, w);
+	return n + n_dtls + worker_announcements(dp, w);
 }
 
 /* l3fwd-power style: spin while busy, back off exponentially once idle. */

@@ -82,8 +82,19 @@ async def publish(exe):
               w["drops"])
         check(c["dtls_up"] >= 2 and c["dtls_down"] >= 2, "DTLS flights carried by the worker's rings",
               (c["dtls_up"], c["dtls_down"]))
+        down0 = d.rest_json("GET", "/v1/stats")["workers"][0]["counters"]["dtls_down"]
         st, _, _ = d.http("DELETE", h["location"][0])
         check(st == 200, "DELETE 200")
+        # the server ends it: a DTLS close_notify tells aiortc at once (aiortc 1.4 keeps its
+        # connectionState 'connected' after a remote close: its DTLS transport says it)
+        dtls = pc.getTransceivers()[0].sender.transport
+        end = time.monotonic() + 5
+        while dtls.state != "closed" and time.monotonic() < end:
+            await asyncio.sleep(0.1)
+        w1 = d.rest_json("GET", "/v1/stats")["workers"][0]["counters"]
+        check(w1["dtls_down"] == down0 + 1 and dtls.state == "closed",
+              "close_notify sent, aiortc's DTLS transport closed",
+              (down0, w1["dtls_down"], dtls.state))
         check(wait_until(lambda: d.rest_json("GET", "/v1/stats")["workers"][0]["sessions"] == 0, 3),
               "the worker slot is freed")
         ok = True
