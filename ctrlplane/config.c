@@ -132,6 +132,9 @@ static const struct config_key config_keys[] = {
 			whep_nopub},
 	{"session.retry_after_s", CT_U32, OFF(retry_after_s), 1, 3600, "5",
 			"Retry-After of 503 (draining, full) and 409 answers"},
+	{"session.max_bitrate_kbps", CT_U32, OFF(max_bitrate_kbps), 30, 100000, "2500",
+			"the most a publisher may send, told by REMB (the lowest of its viewers' REMB "
+			"when lower)"},
 	{"session.voice", CT_CHOICE, OFF(voice), 0, 0, "off",
 			"voice sessions: off (WHIP only receives), echo (a sendrecv WHIP offer is "
 			"answered sendrecv and hears its own audio back)",

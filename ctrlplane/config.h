@@ -86,6 +86,7 @@ struct rtc_config {
 	uint32_t whep_no_publisher; /* enum config_whep_nopub */
 	uint32_t retry_after_s;
 	uint32_t voice; /* enum config_voice */
+	uint32_t max_bitrate_kbps;
 	/* [worker] */
 	uint32_t idle_polls;
 	uint32_t idle_sleep_max_us;

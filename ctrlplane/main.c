@@ -302,6 +302,7 @@ main(int argc, char **argv)
 	}
 	netif_from_config(&dp.nif, &o.cfg, mac);
 	dp.port_id = pp.port_id;
+	dp.remb_max_bps = (uint64_t)o.cfg.max_bitrate_kbps * 1000;
 	for (unsigned i = 0; i < RTE_MAX_NUMA_NODES && dp.pool == NULL; i++)
 		dp.pool = ps.pool[i];
 	dp.n_workers = (uint16_t)n;

@@ -168,6 +168,17 @@ whip_init(struct whip *w, const struct rtc_config *cfg, struct sessmgr *sm,
 	sdp_policy_default(&w->pol[SESS_ROLE_WHIP],
 			cfg->voice == CONFIG_VOICE_OFF ? SDP_MODE_WHIP : SDP_MODE_VOICE);
 	sdp_policy_default(&w->pol[SESS_ROLE_WHEP], SDP_MODE_WHEP);
+	/* bandwidth feedback is REMB (the node tells publishers a target, the lowest of its
+	 * cap and its viewers' REMBs): no transport-wide CC, which rtcedge does not answer */
+	for (unsigned r = 0; r < 2; r++) {
+		struct sdp_policy *p = &w->pol[r];
+		unsigned k = 0;
+		p->fb &= ~(uint32_t)SDP_FB_TRANSPORT_CC;
+		for (unsigned i = 0; i < p->n_ext; i++)
+			if (strstr(p->ext[i], "transport-wide-cc") == NULL)
+				memcpy(p->ext[k++], p->ext[i], sizeof(p->ext[0]));
+		p->n_ext = (uint8_t)k;
+	}
 	w->local.fp = *fp;
 	w->local.port = (uint16_t)cfg->media_port;
 	for (unsigned i = 0; i < cfg->n_ipv4 && w->local.n_addrs < SDP_MAX_LOCAL_ADDR; i++) {

@@ -461,6 +461,11 @@ worker_viewer_reports(struct wsess *vs, const uint8_t *buf, uint16_t len, uint64
 			blocks = sr.blocks;
 			n = sr.rc;
 		} else {
+			struct rtcp_remb remb;
+			if (p.pt == 206 && p.count == RTCP_PSFB_AFB && rtcp_remb_parse(&p, &remb) == 0) {
+				vs->remb_bps = remb.bitrate;
+				vs->remb_us = now_us;
+			}
 			continue;
 		}
 		for (unsigned i = 0; i < n; i++) {
@@ -492,7 +497,7 @@ worker_rtcp_tick(const struct dp *dp, struct worker *w, uint64_t now_us)
 		struct wsess *s = &w->sess.s[i];
 		struct rtcp_report_block rb[2];
 		struct rtcp_builder b;
-		uint8_t out[160];
+		uint8_t out[224];
 		unsigned nb = 0;
 		int n;
 		if (!s->active || s->role != 0 || !s->srtp_on || !s->has_flow)
@@ -505,10 +510,34 @@ worker_rtcp_tick(const struct dp *dp, struct worker *w, uint64_t now_us)
 		rtcp_build_begin(&b, out, sizeof(out));
 		rtcp_build_rr(&b, worker_rtcp_ssrc(w, s), rb, nb);
 		rtcp_build_sdes_cname(&b, worker_rtcp_ssrc(w, s), RTCP_CNAME, sizeof(RTCP_CNAME) - 1);
+		/* REMB (draft-alvestrand-rmcat-remb): the cap, or the lowest recent REMB of the
+		 * stream's viewers on this worker when lower */
+		if (dp->remb_max_bps != 0) {
+			uint64_t bps = dp->remb_max_bps;
+			uint32_t ssrcs[2];
+			unsigned ns = 0;
+			if (s->stream < w->sess.n_streams)
+				for (int32_t v = w->sess.streams[s->stream].first_viewer; v >= 0;
+						v = w->sess.s[v].next_viewer) {
+					const struct wsess *vs = &w->sess.s[v];
+					if (vs->remb_bps != 0 && now_us - vs->remb_us < 5000000 &&
+							vs->remb_bps < bps)
+						bps = vs->remb_bps;
+				}
+			for (int k = 0; k < 2; k++)
+				if (s->remote_ssrc[k] != 0)
+					ssrcs[ns++] = s->remote_ssrc[k];
+			if (ns > 0) {
+				rtcp_build_remb(&b, worker_rtcp_ssrc(w, s), bps, ssrcs, ns);
+				s->remb_bps = bps;
+			}
+		}
 		n = rtcp_build_end(&b);
 		if (n > 0 && worker_send_srtp(dp, w, dp->pool, s, 1, out, (uint16_t)n, -1, 0) == 0) {
 			s->rr_sent++;
 			rtc_stats_inc(&w->stats, RTC_STAT_rr_sent);
+			if (s->remb_bps != 0)
+				rtc_stats_inc(&w->stats, RTC_STAT_remb_sent);
 		}
 	}
 }

@@ -78,6 +78,7 @@ struct dp {
 	struct worker_idle idle;
 	uint64_t tx_drain_tsc; /* flush a partial TX burst after this many TSC cycles */
 	struct rte_mempool *pool; /* for frames workers make (forwarding, RTCP); NUMA: see port.c */
+	uint64_t remb_max_bps;    /* the most a publisher is told it may send (REMB) */
 	struct worker *workers; /* n_workers, cache-aligned */
 };
 

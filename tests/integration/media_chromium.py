@@ -32,6 +32,7 @@ from rtcedge_proc import TAP_IF, netns_reexec, tap_up  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 PLAY_S = 5
+REMB_KBPS = 150  # below Chromium's start bitrate (300 kbit/s): its video must come down
 
 PAGE = """<!doctype html><html><body><pre id="out">pending</pre><script>
 const WHIP = '%(base)s/whip/chrome', WHEP = '%(base)s/whep/chrome';
@@ -79,6 +80,12 @@ async function connect(pc, url) {
     r.whep_location = await connect(play, WHEP);
     r.player = play.connectionState;
     await new Promise(ok => setTimeout(ok, %(play_ms)d));
+    /* the publisher's video bitrate over 3 s: rtcedge's REMB caps it */
+    const sent = async () => { let b = 0; (await pub.getStats()).forEach(st => {
+      if (st.type === 'outbound-rtp' && st.kind === 'video') b = st.bytesSent; }); return b; };
+    const b0 = await sent();
+    await new Promise(ok => setTimeout(ok, 3000));
+    r.pub_video_kbps = ((await sent()) - b0) * 8 / 3000;
     /* ICE restart of the player (RFC 9725 §4.3.3): new credentials in a PATCH with If-Match,
      * ours back in the 200's fragment, media must go on */
     const framesBefore = await decoded(play);
@@ -153,7 +160,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
 def inner(exe):
     from rtcedge_proc import Daemon
 
-    d = Daemon(exe, ["http.rate_limit=0", "session.idle_timeout_s=0"], name="chr",
+    d = Daemon(exe, ["http.rate_limit=0", "session.idle_timeout_s=0",
+                     "session.max_bitrate_kbps=%d" % REMB_KBPS], name="chr",
                vdev="net_tap0,iface=" + TAP_IF)
     d.start()
     profile = tempfile.mkdtemp(prefix="rtcedge-chromium-")
@@ -186,6 +194,9 @@ def inner(exe):
               r.get("frames_decoded"))
         check((r.get("samples") or 0) >= 48000 and (r.get("audio_energy") or 0) > 0,
               "the player receives audio with energy", (r.get("samples"), r.get("audio_energy")))
+        check(0 < (r.get("pub_video_kbps") or 0) <= REMB_KBPS * 1.3,
+              "REMB caps the publisher's video (session.max_bitrate_kbps=%d)" % REMB_KBPS,
+              r.get("pub_video_kbps"))
         check(r.get("restart_status") == 200, "ICE restart PATCH 200", r.get("restart_status"))
         check(r.get("player_after_restart") == "connected" and
               (r.get("frames_after_restart") or 0) >= 15,
@@ -196,7 +207,8 @@ def inner(exe):
         check(whep.get("ice", {}).get("restarts") == 1 and not whep["ice"]["restarting"],
               "REST: the restart completed on the worker", whep.get("ice"))
         c = d.rest_json("GET", "/v1/stats")["workers"][0]["counters"]
-        print("worker: srtp_rx %d fwd_rtp %d pli_sent %d" % (c["srtp_rx"], c["fwd_rtp"], c["pli_sent"]))
+        print("worker: srtp_rx %d fwd_rtp %d pli_sent %d remb_sent %d" % (
+            c["srtp_rx"], c["fwd_rtp"], c["pli_sent"], c["remb_sent"]))
         check(c["fwd_rtp"] > 100, "the worker forwarded the browser's RTP", c["fwd_rtp"])
     finally:
         if proc is not None:
