@@ -32,6 +32,8 @@ CORR_MIN = 0.8   # measured here: 0.970 and 0.971 (Opus, resampled 22.05 -> 48 -
 # --loss: 5 % of what the clients send to rtcedge is dropped on the kernel side of the TAP
 # (what tc netem would do on its egress; this kernel has no sch_netem, so nftables numgen)
 LOSS = "--loss" in sys.argv
+# --h264: the publisher's video is H.264 (setCodecPreferences), the players get H.264
+H264 = "--h264" in sys.argv
 LOSS_RULES = """table inet rtcloss {
   chain out { type filter hook output priority 0; ip daddr 198.18.0.2 udp dport 20000 numgen random mod 100 < 5 drop; }
 }
@@ -84,8 +86,16 @@ async def run(exe):
         pcs.append(pub)
         player = MediaPlayer(wav, loop=True)
         pub.addTransceiver(player.audio, direction="sendonly")
-        pub.addTransceiver(VideoStreamTrack(), direction="sendonly")
+        vt = pub.addTransceiver(VideoStreamTrack(), direction="sendonly")
+        if H264:
+            from aiortc.rtcrtpsender import RTCRtpSender
+            caps = RTCRtpSender.getCapabilities("video").codecs
+            vt.setCodecPreferences([c for c in caps if c.mimeType in ("video/H264", "video/rtx")])
         await connect(pub, "whip", "sfu")
+        if H264:
+            s0 = d.rest_json("GET", "/v1/sessions?stream=sfu")["sessions"][0]
+            tr = d.rest_json("GET", "/v1/sessions/" + s0["id"])["tracks"]
+            check(any(t["codec"] == "H264" for t in tr), "the publisher's video is H.264", tr)
 
         received = []
         for i in range(2):
@@ -182,8 +192,8 @@ def main():
         if LOSS and shutil.which("nft") is None:
             print("SKIP: no nft (apt-get install nftables)")
             return 77
-        return netns_reexec(__file__, [exe] + (["--loss"] if LOSS else []),
-                            need=("aiortc", "numpy"))
+        return netns_reexec(__file__, [exe] + (["--loss"] if LOSS else []) +
+                            (["--h264"] if H264 else []), need=("aiortc", "numpy"))
     asyncio.run(run(exe))
     print("%d failures" % len(failures))
     return 1 if failures else 0
