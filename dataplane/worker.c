@@ -273,9 +273,9 @@ static int worker_handoff(const struct dp *dp, struct worker *w, struct rte_mbuf
 		unsigned owner);
 
 /*
- * A new frame to @v's selected pair: headers, then @len bytes from @fill
- * (which writes them at the given place and returns the length it wrote,
- * 0 to give up), protected with @v's outbound SRTP or SRTCP context.
+ * A new frame to @v's selected pair: @rtp[0..len) rewritten for it (PT @pt,
+ * SSRC @ssrc; @pt < 0: as it is), protected with @v's outbound SRTP (or, with
+ * @rtcp, SRTCP) context, framed and queued for TX. 0, or -1 (counted).
  */
 static int
 worker_send_srtp(const struct dp *dp, struct worker *w, struct rte_mempool *pool, struct wsess *v,
@@ -300,10 +300,12 @@ worker_send_srtp(const struct dp *dp, struct worker *w, struct rte_mempool *pool
 		rtc_stats_inc(&w->stats, RTC_DROP_fwd_no_mbuf);
 		return -1;
 	}
-	if (pt >= 0)
-		n = fwd_rtp_rewrite(rtp, len, frame + hlen, (uint16_t)(len), (uint8_t)pt, ssrc);
-	else
-		n = (uint16_t)(memcpy(frame + hlen, rtp, len), len);
+	if (pt >= 0) {
+		n = fwd_rtp_rewrite(rtp, len, frame + hlen, len, (uint8_t)pt, ssrc);
+	} else {
+		memcpy(frame + hlen, rtp, len); /* already what the peer gets (RTCP, RTX) */
+		n = len;
+	}
 	pl[0] = frame + hlen;
 	lens[0] = n;
 	if (n == 0 || (rtcp ? srtp_protect_rtcp_burst(w->srtp_eng, &v->tx, pl, lens, 1, res)
