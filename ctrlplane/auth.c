@@ -51,23 +51,16 @@ auth_token_char(char c)
 int
 auth_rules_parse(const char *spec, struct auth_rule *out, size_t cap, char *err, size_t errlen)
 {
-	const char *p = spec;
+	const char *list = *spec ? spec : NULL, *p;
+	size_t len;
 	int n = 0;
 
-	while (*p) {
-		const char *end = strchr(p, ','), *c1, *c2;
-		size_t len;
+	while (http_list_next(&list, &p, &len)) {
+		const char *c1, *c2;
 		struct auth_rule r = {0};
 
-		while (*p == ' ')
-			p++;
-		if (end == NULL)
-			end = p + strlen(p);
-		len = (size_t)(end - p);
-		while (len && p[len - 1] == ' ')
-			len--;
 		if (len == 0) {
-			snprintf(err, errlen, "empty item in the list");
+			snprintf(err, errlen, "item %d is empty (two commas, or a trailing one)", n + 1);
 			return -1;
 		}
 		c1 = memchr(p, ':', len);
@@ -110,11 +103,6 @@ auth_rules_parse(const char *spec, struct auth_rule *out, size_t cap, char *err,
 		if (out != NULL && (size_t)n < cap)
 			out[n] = r;
 		n++;
-		p = *end ? end + 1 : end;
-		if (*end && *p == '\0') {
-			snprintf(err, errlen, "empty item in the list (trailing comma)");
-			return -1;
-		}
 	}
 	return n;
 }

@@ -306,6 +306,28 @@ http_bearer(const char *authz, const char **tok, size_t *len)
 }
 
 int
+http_list_next(const char **pp, const char **item, size_t *len)
+{
+	const char *p = *pp, *end;
+	size_t n;
+
+	if (p == NULL)
+		return 0;
+	while (*p == ' ')
+		p++;
+	end = strchr(p, ',');
+	if (end == NULL)
+		end = p + strlen(p);
+	n = (size_t)(end - p);
+	while (n && p[n - 1] == ' ')
+		n--;
+	*item = p;
+	*len = n;
+	*pp = *end ? end + 1 : NULL;
+	return 1;
+}
+
+int
 http_path_split(const char *path, char *buf, size_t buflen, const char **seg, int max)
 {
 	size_t len = strlen(path);

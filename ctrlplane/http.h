@@ -110,6 +110,14 @@ int http_if_match(const char *if_match, const char *etag);
  */
 int http_bearer(const char *authz, const char **tok, size_t *len);
 
+/*
+ * Comma-separated configuration lists ("a, b,c"): start with *@p = the list,
+ * or NULL for an empty one; each call gives the next item without the
+ * blanks around it (possibly empty: "a,,b" and "a," have an empty item) and
+ * moves *@p on. 1, or 0 when there is none left.
+ */
+int http_list_next(const char **p, const char **item, size_t *len);
+
 /* Split @path at '/' into up to @max segments (views into a copy in @buf); count or -1. */
 int http_path_split(const char *path, char *buf, size_t buflen, const char **seg, int max);
 

@@ -46,23 +46,16 @@ int
 whip_ice_servers_parse(const char *spec, char links[][WHIP_LINK_MAX], unsigned max, char *err,
 		size_t errlen)
 {
-	const char *p = spec;
+	const char *list = *spec ? spec : NULL, *p;
+	size_t len;
 	unsigned n = 0;
 
-	while (*p) {
-		const char *end = strchr(p, ','), *bar1, *bar2 = NULL;
-		size_t len, ulen;
-		int turn;
+	while (http_list_next(&list, &p, &len)) {
+		const char *bar1, *bar2 = NULL;
+		size_t ulen;
+		int turn = len >= 5 && (strncmp(p, "turn:", 5) == 0 || strncmp(p, "turns:", 6) == 0);
 
-		while (*p == ' ')
-			p++;
-		if (end == NULL)
-			end = p + strlen(p);
-		len = (size_t)(end - p);
-		while (len && p[len - 1] == ' ')
-			len--;
-		turn = strncmp(p, "turn:", 5) == 0 || strncmp(p, "turns:", 6) == 0;
-		if (!turn && strncmp(p, "stun:", 5) != 0 && strncmp(p, "stuns:", 6) != 0) {
+		if (!turn && (len < 5 || (strncmp(p, "stun:", 5) != 0 && strncmp(p, "stuns:", 6) != 0))) {
 			snprintf(err, errlen, "item %u: not a stun:, stuns:, turn: or turns: URI", n + 1);
 			return -1;
 		}
@@ -95,7 +88,6 @@ whip_ice_servers_parse(const char *spec, char links[][WHIP_LINK_MAX], unsigned m
 					(int)ulen, p, (int)(bar2 - bar1 - 1), bar1 + 1,
 					(int)(p + len - bar2 - 1), bar2 + 1);
 		n++;
-		p = *end ? end + 1 : end;
 	}
 	return (int)n;
 }
@@ -103,7 +95,8 @@ whip_ice_servers_parse(const char *spec, char links[][WHIP_LINK_MAX], unsigned m
 static int
 origins_parse(struct whip *w, const char *spec, char *err, size_t errlen)
 {
-	const char *p = spec;
+	const char *list = *spec ? spec : NULL, *p;
+	size_t len;
 
 	w->cors_any = 0;
 	w->n_origins = 0;
@@ -111,19 +104,9 @@ origins_parse(struct whip *w, const char *spec, char *err, size_t errlen)
 		w->cors_any = 1;
 		return 0;
 	}
-	while (*p) {
-		const char *end = strchr(p, ',');
-		size_t len;
-		while (*p == ' ')
-			p++;
-		if (end == NULL)
-			end = p + strlen(p);
-		len = (size_t)(end - p);
-		while (len && p[len - 1] == ' ')
-			len--;
-		if ((strncmp(p, "https://", 8) != 0 && strncmp(p, "http://", 7) != 0) ||
-				len >= WHIP_ORIGIN_MAX || !link_text_ok(p, len) ||
-				p[len - 1] == '/') {
+	while (http_list_next(&list, &p, &len)) {
+		if (len < 8 || (strncmp(p, "https://", 8) != 0 && strncmp(p, "http://", 7) != 0) ||
+				len >= WHIP_ORIGIN_MAX || !link_text_ok(p, len) || p[len - 1] == '/') {
 			snprintf(err, errlen, "'%.*s' is not an origin (scheme://host[:port], no path)",
 					(int)len, p);
 			return -1;
@@ -135,7 +118,6 @@ origins_parse(struct whip *w, const char *spec, char *err, size_t errlen)
 		memcpy(w->origins[w->n_origins], p, len);
 		w->origins[w->n_origins][len] = '\0';
 		w->n_origins++;
-		p = *end ? end + 1 : end;
 	}
 	return 0;
 }

@@ -215,7 +215,7 @@ test_rules_parse(void **state)
 	assert_non_null(strstr(err, "b64token"));
 	assert_int_equal(auth_rules_parse("play:x:abcdefgh,", r, AUTH_MAX_RULES, err, sizeof(err)),
 	        -1);
-	assert_non_null(strstr(err, "trailing comma"));
+	assert_non_null(strstr(err, "is empty"));
 	/* validate only */
 	assert_int_equal(
 	        auth_rules_parse("play:x:12345678,play:y:12345678", NULL, 0, err, sizeof(err)), 2);
@@ -239,8 +239,8 @@ test_rules_parse(void **state)
 	        "item 1: token has a character outside RFC 6750 b64token");
 	rules_fail("publish:live:abc:defgh123",
 	        "item 1: token has a character outside RFC 6750 b64token");
-	rules_fail("publish:live:tok12345678,,play:x:12345678", "empty item in the list");
-	rules_fail("publish:live:tok12345678, ,play:x:12345678", "empty item in the list");
+	rules_fail("publish:live:tok12345678,,play:x:12345678", "item 2 is empty (two commas, or a trailing one)");
+	rules_fail("publish:live:tok12345678, ,play:x:12345678", "item 2 is empty (two commas, or a trailing one)");
 	for (int i = 0; i <= AUTH_MAX_RULES; i++)
 		off += (size_t)snprintf(
 		        big + off, sizeof(big) - off, "%splay:s%d:token%04d", i ? "," : "", i, i);

@@ -384,10 +384,44 @@ test_resp_error(void **state)
 	http_resp_free(&r);
 }
 
+
+/* Comma-separated configuration lists. */
+static void
+test_list_next(void **state)
+{
+	const char *items[8], *p, *it;
+	size_t lens[8], len;
+	unsigned n = 0;
+
+	(void)state;
+	p = " a , bb,,c ,";
+	while (http_list_next(&p, &it, &len) && n < 8) {
+		items[n] = it;
+		lens[n++] = len;
+	}
+	assert_int_equal(n, 5);
+	assert_int_equal(lens[0], 1);
+	assert_memory_equal(items[0], "a", 1);
+	assert_int_equal(lens[1], 2);
+	assert_memory_equal(items[1], "bb", 2);
+	assert_int_equal(lens[2], 0); /* ",," */
+	assert_int_equal(lens[3], 1);
+	assert_memory_equal(items[3], "c", 1);
+	assert_int_equal(lens[4], 0); /* the trailing comma */
+	/* one item, and an empty list */
+	p = "x";
+	assert_int_equal(http_list_next(&p, &it, &len), 1);
+	assert_int_equal(len, 1);
+	assert_int_equal(http_list_next(&p, &it, &len), 0);
+	p = NULL;
+	assert_int_equal(http_list_next(&p, &it, &len), 0);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+	        cmocka_unit_test(test_list_next),
 	        cmocka_unit_test(test_media_type),
 	        cmocka_unit_test(test_if_match),
 	        cmocka_unit_test(test_bearer),
