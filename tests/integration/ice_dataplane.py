@@ -30,18 +30,11 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, HERE)
 
-from rtcedge_proc import OUR_IP, PEER_IP, TAP_IF as IF, netns_reexec, tap_up  # noqa: E402
+from rtcedge_proc import OUR_IP, PEER_IP, TAP_IF as IF, check, failures, netns_reexec, stop_reporting, tap_up  # noqa: E402
 
 ADMIN = "ice-admin-token"
 FRAG = "application/trickle-ice-sdpfrag"
 
-failures = []
-
-
-def check(cond, what, detail=""):
-    print(("ok   " if cond else "FAIL ") + what + ("" if cond else "  " + str(detail)))
-    if not cond:
-        failures.append(what)
 
 
 def offer_with(ufrag, pwd):

@@ -14,22 +14,14 @@ authentication failure. DELETE then ends it. Skips (77) without root, TAP,
 or aiortc.
 """
 import asyncio
-import json
 import os
 import sys
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from rtcedge_proc import PEER_IP, TAP_IF, netns_reexec, tap_up  # noqa: E402
+from rtcedge_proc import PEER_IP, TAP_IF, check, failures, netns_reexec, stop_reporting, tap_up  # noqa: E402
 
-failures = []
-
-
-def check(cond, what, detail=""):
-    print(("ok   " if cond else "FAIL ") + what + ("" if cond else "  " + str(detail)))
-    if not cond:
-        failures.append(what)
 
 
 def wait_until(fn, timeout):
@@ -100,14 +92,7 @@ async def publish(exe):
         ok = True
     finally:
         await pc.close()
-        if not ok or failures:
-            try:
-                print("stats:", json.dumps(d.rest_json("GET", "/v1/stats")["workers"][0]))
-            except Exception as e:  # the daemon may be gone
-                print("no stats:", e)
-        rc = d.stop()
-        if not ok or failures:
-            print(d.tail(30))
+        rc = stop_reporting(d, ok)
     check(rc == 0, "rtcedge exits 0", rc)
 
 

@@ -16,6 +16,32 @@ import tempfile
 import time
 
 
+# ---- checks: every test prints "ok" or "FAIL" per check and exits 1 if any failed ----
+
+failures = []
+
+
+def check(cond, what, detail=""):
+    print(("ok   " if cond else "FAIL ") + what + ("" if cond else "  " + str(detail)))
+    if not cond:
+        failures.append(what)
+    return bool(cond)
+
+
+def stop_reporting(d, ok):
+    """Stop the daemon @d; when the test did not get through (@ok false) or a check failed,
+    print worker 0's counters and the daemon's last lines first. The daemon's exit code."""
+    if not ok or failures:
+        try:
+            print("stats:", json.dumps(d.rest_json("GET", "/v1/stats")["workers"][0]))
+        except Exception as e:  # the daemon may be gone
+            print("no stats:", e)
+    rc = d.stop()
+    if not ok or failures:
+        print(d.tail(30))
+    return rc
+
+
 def free_port():
     s = socket.socket()
     s.bind(("127.0.0.1", 0))

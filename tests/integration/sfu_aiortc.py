@@ -15,7 +15,6 @@ video frames. The REST port shows the forwarding counters. Skips (77)
 without root, TAP, aiortc, numpy or espeak-ng.
 """
 import asyncio
-import json
 import os
 import shutil
 import subprocess
@@ -26,7 +25,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from media_util import best_corr, load_mono16k, speech_wav, windowed_corr  # noqa: E402
-from rtcedge_proc import PEER_IP, TAP_IF, netns_reexec, tap_up  # noqa: E402
+from rtcedge_proc import PEER_IP, TAP_IF, check, failures, netns_reexec, stop_reporting, tap_up  # noqa: E402
 
 CORR_MIN = 0.8   # measured here: 0.970 and 0.971 (Opus, resampled 22.05 -> 48 -> 16 kHz)
 # --loss: 5 % of what the clients send to rtcedge is dropped on the kernel side of the TAP
@@ -39,13 +38,6 @@ LOSS_RULES = """table inet rtcloss {
 }
 """
 RECORD_S = 4.0
-failures = []
-
-
-def check(cond, what, detail=""):
-    print(("ok   " if cond else "FAIL ") + what + ("" if cond else "  " + str(detail)))
-    if not cond:
-        failures.append(what)
 
 
 async def run(exe):
@@ -171,14 +163,7 @@ async def run(exe):
     finally:
         for pc in pcs:
             await pc.close()
-        if not ok or failures:
-            try:
-                print("stats:", json.dumps(d.rest_json("GET", "/v1/stats")["workers"][0]))
-            except Exception as e:  # the daemon may be gone
-                print("no stats:", e)
-        rc = d.stop()
-        if not ok or failures:
-            print(d.tail(30))
+        rc = stop_reporting(d, ok)
         shutil.rmtree(tmp, ignore_errors=True)
     check(rc == 0, "rtcedge exits 0", rc)
 
