@@ -134,6 +134,8 @@ struct media_pipeline_event {
 	_(STT_QUEUED, "stt_queued", 'c', "utterances queued for recognition")                      \
 	_(STT_DROPPED, "stt_dropped", 'c',                                                         \
 	        "utterances refused (no free slot) or dropped (queue full)")                       \
+	_(STT_AUDIO_MS, "stt_audio_ms", 'c', "ms of audio the engine recognised")                  \
+	_(STT_DECODE_MS, "stt_decode_ms", 'c', "recognition thread CPU ms (RTF = decode / audio)") \
 	_(EVENTS, "events", 'c', "events queued for the control lcore")                            \
 	_(EVENTS_LOST, "events_lost", 'c', "events lost: the event queue was full")                \
 	_(COMMANDS, "commands", 'c', "commands applied")                                           \

@@ -231,13 +231,14 @@ batch_run(struct media_pipeline *p, uint32_t n)
 	return kernels_vad(p->kb, p->q, &vb);
 }
 
-/* 16 kHz float in [-1.8, 1.8] -> int16, rounded, clamped. */
+/* 16 kHz float in [-1.8, 1.8] -> int16: clamped, rounded half away from zero (no libm call). */
 static void
 to_s16(int16_t *out, const float *in, uint32_t n)
 {
 	for (uint32_t i = 0; i < n; i++) {
-		float v = nearbyintf(in[i] * 32768.0f);
-		out[i] = v > 32767.0f ? 32767 : v < -32768.0f ? -32768 : (int16_t)v;
+		float v = in[i] * 32768.0f;
+		v = v > 32767.0f ? 32767.0f : v < -32768.0f ? -32768.0f : v;
+		out[i] = (int16_t)(v + (v >= 0.0f ? 0.5f : -0.5f));
 	}
 }
 
@@ -382,6 +383,8 @@ stt_results(struct media_pipeline *p)
 	stt_counters(p->stt, c);
 	mp_ctr_set(p, MEDIA_PIPE_C_STT_QUEUED, c[STT_C_SUBMITTED]);
 	mp_ctr_set(p, MEDIA_PIPE_C_STT_DROPPED, c[STT_C_OPEN_FULL] + c[STT_C_QUEUE_FULL]);
+	mp_ctr_set(p, MEDIA_PIPE_C_STT_AUDIO_MS, c[STT_C_AUDIO_MS]);
+	mp_ctr_set(p, MEDIA_PIPE_C_STT_DECODE_MS, c[STT_C_DECODE_MS]);
 	return n;
 }
 
