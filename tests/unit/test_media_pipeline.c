@@ -944,6 +944,85 @@ test_thread_runner(void **state)
 	src_free(&y);
 }
 
+/*
+ * RTC_PIPELINE_SEEDS=dir: write seeds for tests/fuzz/fuzz_media_pipeline.c
+ * (its record format): two sessions speaking, packets interleaved one poll
+ * per 20 ms; the same with one loss and a swap, with settings, and with a
+ * close in the middle. Without the variable: nothing (a skip).
+ */
+static void
+seed_write(const char *dir, const char *name, const uint8_t *buf, size_t n)
+{
+	char path[512];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(buf, 1, n, f), n);
+	fclose(f);
+}
+
+static void
+test_write_seeds(void **state)
+{
+	const char *dir = getenv("RTC_PIPELINE_SEEDS");
+	const int cmds[] = {4};
+	static uint8_t buf[65536];
+	struct src x[2];
+
+	(void)state;
+	if (dir == NULL)
+		skip();
+	src_build(&x[0], 1, 0, 300, 500, cmds, 1, 1.0, 41);
+	src_build(&x[1], 2, 1, 200, 600, cmds, 1, 1.0, 42);
+	for (int variant = 0; variant < 4; variant++) {
+		size_t n = 0;
+		uint8_t gap[2] = {1, 1};                     /* packets since the last one sent */
+		buf[n++] = 0x05 | (variant == 3 ? 0x10 : 0); /* 2 streams, 2 rings */
+		for (size_t k = 0; k < x[0].npkts; k++) {
+			for (int i = 0; i < 2; i++) {
+				const struct pkt *pk = &x[i].pkts[k];
+				uint8_t op =
+				        (uint8_t)(i == 1 ? 0x0a
+				                         : 0x00); /* 20 ms + poll once per step */
+				if (variant == 1 && i == 0 && (k == 20 || k == 31 || k == 32)) {
+					gap[i]++; /* lost: the next one's deltas skip it */
+					continue;
+				}
+				if (variant == 2 && i == 1 && k == 5) {
+					uint8_t set[6] = {
+					        0x40, (uint8_t)(x[i].session - 1), 20, 1, 0x23, 0};
+					memcpy(buf + n, set, 6);
+					n += 6;
+				}
+				if (variant == 3 && i == 0 && k == x[0].npkts / 2) {
+					uint8_t cl[6] = {0x50, 0, 0, 0, 0, 0};
+					memcpy(buf + n, cl, 6);
+					n += 6;
+					break;
+				}
+				assert_true(
+				        pk->len <= 255 && n + 6 + (size_t)pk->len < sizeof(buf));
+				buf[n++] = op;
+				buf[n++] = (uint8_t)((x[i].session - 1) | (x[i].track << 3));
+				buf[n++] = gap[i];
+				buf[n++] = (uint8_t)(8 * gap[i]); /* 8 * 120 = 960 */
+				gap[i] = 1;
+				buf[n++] = 0;
+				buf[n++] = (uint8_t)pk->len;
+				memcpy(buf + n, pk->data, (size_t)pk->len);
+				n += (size_t)pk->len;
+			}
+		}
+		char name[32];
+		snprintf(name, sizeof(name), "two-sessions-%d", variant);
+		seed_write(dir, name, buf, n);
+	}
+	src_free(&x[0]);
+	src_free(&x[1]);
+}
+
 int
 main(void)
 {
@@ -953,6 +1032,7 @@ main(void)
 	        cmocka_unit_test(test_close_and_idle),
 	        cmocka_unit_test(test_thread_runner),
 	        cmocka_unit_test(test_transcripts),
+	        cmocka_unit_test(test_write_seeds),
 	};
 	/* RTC_TEST_FILTER=test_close_and_idle valgrind ...: one test (cmocka's glob) */
 	if (getenv("RTC_TEST_FILTER") != NULL)
