@@ -136,7 +136,8 @@ media_pipeline_create(const struct media_pipeline_config *cfg, const struct kern
 	nsess = p->cfg.max_sessions;
 
 	rc = -ENOMEM;
-	p->streams = aligned_alloc(64, (size_t)nmax * sizeof(*p->streams));
+	/* C11 aligned_alloc: the size a multiple of the alignment (ASan holds us to it) */
+	p->streams = aligned_alloc(64, ((size_t)nmax * sizeof(*p->streams) + 63) & ~(size_t)63);
 	p->free_ids = malloc(nmax * sizeof(uint32_t));
 	p->live = malloc(nmax * sizeof(uint32_t));
 	p->act = malloc(nmax * sizeof(uint32_t));
