@@ -106,19 +106,26 @@ media_utt_counters(const struct media_utt *u)
 static void
 ring_append(struct media_utt *u, const int16_t *pcm, size_t n)
 {
+	uint32_t tail;
+	size_t first;
+
 	if (n >= u->ring_cap) {
 		memcpy(u->ring, pcm + n - u->ring_cap, u->ring_cap * sizeof(int16_t));
 		u->ring_head = 0;
 		u->ring_fill = u->ring_cap;
 		return;
 	}
-	for (size_t i = 0; i < n; i++) {
-		uint32_t at = (u->ring_head + u->ring_fill) % u->ring_cap;
-		u->ring[at] = pcm[i];
-		if (u->ring_fill < u->ring_cap)
-			u->ring_fill++;
-		else
-			u->ring_head = (u->ring_head + 1) % u->ring_cap;
+	/* two copies around the wrap; what does not fit overwrites the oldest */
+	tail = (u->ring_head + u->ring_fill) % u->ring_cap;
+	first = u->ring_cap - tail < n ? u->ring_cap - tail : n;
+	memcpy(u->ring + tail, pcm, first * sizeof(int16_t));
+	memcpy(u->ring, pcm + first, (n - first) * sizeof(int16_t));
+	if (u->ring_fill + n <= u->ring_cap) {
+		u->ring_fill += (uint32_t)n;
+	} else {
+		u->ring_head =
+		        (uint32_t)((u->ring_head + u->ring_fill + n - u->ring_cap) % u->ring_cap);
+		u->ring_fill = u->ring_cap;
 	}
 }
 
