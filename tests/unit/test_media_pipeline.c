@@ -348,6 +348,8 @@ pipe_new(uint8_t stt, uint32_t max_streams)
 	cfg.stt.mode = STT_MODE_JSGF;
 	cfg.stt.jsgf = g_jsgf;
 	cfg.stt.workers = 2;
+	/* every utterance of the test is queued at once when the machine is slow: none may drop */
+	cfg.stt.queue_len = 64;
 	assert_int_equal(media_pipeline_create(&cfg, g_kb, &p), 0);
 	return p;
 }
