@@ -45,6 +45,8 @@ struct config_key {
 static const char *const kernels_backends[] = {"auto", "cpu", "cuda", NULL};
 /* Same order as enum config_whep_nopub. */
 static const char *const whep_nopub[] = {"wait", "404", "409", NULL};
+/* Same order as enum config_ai_stt. */
+static const char *const ai_stt_modes[] = {"off", "grammar", "lm", NULL};
 /* Same order as enum config_voice. */
 static const char *const voice_modes[] = {"off", "echo", NULL};
 
@@ -139,6 +141,17 @@ static const struct config_key config_keys[] = {
 			"voice sessions: off (WHIP only receives), echo (a sendrecv WHIP offer is "
 			"answered sendrecv and hears its own audio back)",
 			voice_modes},
+	{"ai.enabled", CT_BOOL, OFF(ai_enabled), 0, 0, "false",
+			"tap publishers' audio into the media pipeline: VAD, speech-to-text, speech and "
+			"transcript events"},
+	{"ai.stt", CT_CHOICE, OFF(ai_stt), 0, 0, "grammar",
+			"speech-to-text: off (speech events only), grammar (ai.phrases), lm (general "
+			"English)",
+			ai_stt_modes},
+	{"ai.phrases", CT_STR, STR(ai_phrases),
+			"hello,stop,yes,no,what time is it,turn on the light,turn off the light,play music",
+			"the phrases ai.stt = grammar recognises, comma-separated"},
+	{"ai.threads", CT_U32, OFF(ai_threads), 1, 16, "1", "speech-to-text threads"},
 	{"kernels.backend", CT_CHOICE, OFF(kernels_backend), 0, 0, "auto",
 			"AI-path compute: auto (CUDA if a device passes its self-test, else C), cpu, cuda",
 			kernels_backends},

@@ -35,6 +35,13 @@ enum config_whep_nopub {
 	CONFIG_WHEP_409, /* with Retry-After (WHEP §4.3.8) */
 };
 
+/* ai.stt */
+enum config_ai_stt {
+	CONFIG_AI_STT_OFF = 0, /* speech events only */
+	CONFIG_AI_STT_GRAMMAR, /* a JSGF grammar of ai.phrases */
+	CONFIG_AI_STT_LM,      /* the general English language model */
+};
+
 /* session.voice */
 enum config_voice {
 	CONFIG_VOICE_OFF = 0, /* WHIP sessions only receive */
@@ -90,6 +97,11 @@ struct rtc_config {
 	/* [worker] */
 	uint32_t idle_polls;
 	uint32_t idle_sleep_max_us;
+	/* [ai] */
+	int ai_enabled;
+	uint32_t ai_stt; /* enum config_ai_stt */
+	char ai_phrases[2048];
+	uint32_t ai_threads;
 	/* [kernels] */
 	uint32_t kernels_backend; /* enum kernels_pref */
 	/* [redis] (ctrlplane/redis_link.h) */

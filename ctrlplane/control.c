@@ -26,6 +26,9 @@
 #include "event_bus.h"
 #include "httpd.h"
 #include "log.h"
+#include "pipeline.h"
+#include "pipeline_event.h"
+#include "stt.h"
 #include "ratelimit.h"
 #include "rest.h"
 #include "redis_link.h"
@@ -77,6 +80,11 @@ struct control {
 	struct {
 		uint64_t up, down, down_full, no_mbuf, stale, connected, failed, closed;
 	} dctr;
+	/* the AI path (ai.enabled): the media pipeline on its own thread, the workers' taps */
+	struct media_pipeline *mp;
+	char jsgf[4096];
+	struct media_tap_ring *taps[WORKER_MAX];
+	uint64_t ai_events_lost;
 };
 
 static uint64_t
@@ -164,6 +172,8 @@ session_note(void *ctx, int what, const struct sess *s, enum sess_close_reason r
 			    : what == SESS_NOTE_CONNECTED ? EVENT_SESSION_CONNECTED
 							  : EVENT_SESSION_CLOSED;
 
+	if (what == SESS_NOTE_CLOSED && c->mp != NULL)
+		media_pipeline_close_session(c->mp, s->idx); /* its speech ends, its stream goes */
 	if (what == SESS_NOTE_CLOSED && c->dtls != NULL && c->dtls[s->idx] != NULL) {
 		struct dtls_conn *d = c->dtls[s->idx];
 		/* we end it: close_notify (RFC 5246 §7.2.1) tells the client at once (RFC 9725
@@ -304,6 +314,15 @@ metrics_extra(void *ctx, struct http_resp *r)
 			    "rtcedge_dtls_total{what=\"stale\"} %" PRIu64 "\n",
 			c->dctr.up, c->dctr.down, c->dctr.connected, c->dctr.failed, c->dctr.closed,
 			c->dctr.down_full, c->dctr.no_mbuf, c->dctr.stale);
+	if (c->mp != NULL) {
+		uint64_t v[MEDIA_PIPE_C_MAX];
+		media_pipeline_stats(c->mp, v);
+		http_resp_printf(r, "# HELP rtcedge_media_pipeline media pipeline counters and gauges "
+				    "(media/pipeline.h)\n# TYPE rtcedge_media_pipeline untyped\n");
+		for (unsigned k = 0; k < MEDIA_PIPE_C_MAX; k++)
+			http_resp_printf(r, "rtcedge_media_pipeline{name=\"%s\"} %" PRIu64 "\n",
+					media_pipeline_counter_name(k), v[k]);
+	}
 	http_resp_printf(r, "# HELP rtcedge_sse_clients open Server-Sent Events streams\n"
 			    "# TYPE rtcedge_sse_clients gauge\nrtcedge_sse_clients %u\n",
 			c->restd ? httpd_streams(c->restd) : 0);
@@ -324,9 +343,74 @@ metrics_extra(void *ctx, struct http_resp *r)
 			st.buffered, st.ready);
 }
 
+/* ai.enabled: the media pipeline, its grammar, one tap ring per worker. 0 or -1 with @err. */
+static int
+ai_init(struct control *c, uint16_t n_workers, const struct kernels_backend *kb, char *err,
+		size_t errlen)
+{
+	const struct rtc_config *cfg = c->cfg;
+	struct media_pipeline_config pc;
+	char buf[sizeof(cfg->ai_phrases)];
+	const char *phrases[64], *list = cfg->ai_phrases[0] ? cfg->ai_phrases : NULL, *it;
+	size_t n = 0, len, used = 0;
+	int rc;
+
+	media_pipeline_config_default(&pc);
+	pc.n_rings = n_workers;
+	pc.max_streams = cfg->session_max < MEDIA_PIPE_STREAMS_MAX ? cfg->session_max
+								   : MEDIA_PIPE_STREAMS_MAX;
+	pc.stt_enable = cfg->ai_stt != CONFIG_AI_STT_OFF;
+	pc.stt.workers = cfg->ai_threads;
+	pc.stt.mode = cfg->ai_stt == CONFIG_AI_STT_LM ? STT_MODE_LM : STT_MODE_JSGF;
+	if (cfg->ai_stt == CONFIG_AI_STT_GRAMMAR) {
+		while (http_list_next(&list, &it, &len) && n < 64) {
+			if (len == 0)
+				continue;
+			memcpy(buf + used, it, len);
+			buf[used + len] = '\0';
+			phrases[n++] = buf + used;
+			used += len + 1;
+		}
+		if (n == 0 || stt_jsgf_from_phrases(phrases, n, c->jsgf, sizeof(c->jsgf)) < 0) {
+			snprintf(err, errlen, "ai.phrases: no usable phrase for a grammar");
+			return -1;
+		}
+		pc.stt.jsgf = c->jsgf;
+	}
+	rc = media_pipeline_create(&pc, kb, &c->mp);
+	if (rc != 0) {
+		snprintf(err, errlen, "ai: the media pipeline: %s", strerror(-rc));
+		return -1;
+	}
+	for (uint16_t i = 0; i < n_workers; i++)
+		c->taps[i] = media_pipeline_tap_ring(c->mp, i);
+	RTC_LOG(NOTICE, "ai: media pipeline for %u streams, speech-to-text %s", pc.max_streams,
+			cfg->ai_stt == CONFIG_AI_STT_OFF ? "off"
+			: cfg->ai_stt == CONFIG_AI_STT_LM ? "on (language model)"
+							   : "on (grammar of ai.phrases)");
+	return 0;
+}
+
+/* Speech and transcript events of the media pipeline -> the bus, under the session's names. */
+static void
+ai_events(struct control *c)
+{
+	struct media_pipeline_event me;
+
+	while (c->mp != NULL && media_pipeline_poll_event(c->mp, &me)) {
+		const struct sess *s = sessmgr_at(&c->sm, me.session);
+		struct event ev;
+		if (s == NULL || media_pipeline_event_to_event(&me, s->id, s->stream, &ev) != 0) {
+			c->ai_events_lost++;
+			continue;
+		}
+		event_bus_publish(c->bus, &ev, wall_ms());
+	}
+}
+
 int
-control_init(struct control **out, const struct rtc_config *cfg, uint16_t n_workers, char *err,
-		size_t errlen, int *is_config)
+control_init(struct control **out, const struct rtc_config *cfg, uint16_t n_workers,
+		const struct kernels_backend *kb, char *err, size_t errlen, int *is_config)
 {
 	struct control *c = calloc(1, sizeof(*c));
 	struct sessmgr_config sc = {0};
@@ -411,6 +495,8 @@ control_init(struct control **out, const struct rtc_config *cfg, uint16_t n_work
 	if (c->srtp_be == NULL)
 		c->srtp_be = srtp_backend_select("libsrtp", why, sizeof(why));
 	RTC_LOG(INFO, "srtp: %s", why);
+	if (cfg->ai_enabled && ai_init(c, n_workers, kb, err, errlen) != 0)
+		goto fail;
 	*out = c;
 	return 0;
 fail:
@@ -427,6 +513,7 @@ control_worker_params(const struct control *c, struct worker_sess_params *sp)
 	sp->nkeys = 1;
 	sp->keys = &c->key;
 	sp->srtp_be = c->srtp_be;
+	sp->taps = c->mp != NULL ? c->taps : NULL;
 }
 
 /* ---- DTLS of the sessions ---- */
@@ -759,6 +846,10 @@ control_listen(struct control *c, struct dp *dp, const struct port_state *ps, ch
 			return -1;
 		}
 	}
+	if (c->mp != NULL && media_pipeline_thread_start(c->mp, 1000) != 0) {
+		snprintf(err, errlen, "ai: cannot start the media pipeline's thread");
+		return -1;
+	}
 	{
 		struct event ev;
 		if (event_init_node(&ev, "started", RTCEDGE_VERSION) == 0)
@@ -880,6 +971,7 @@ control_run(struct control *c, volatile sig_atomic_t *stop)
 		now = control_now_us();
 		pump_events(c, now); /* first: a request sees the workers' latest news */
 		dtls_pump(c, now);
+		ai_events(c);
 		if (c->http != NULL)
 			httpd_run(c->http);
 		if (c->restd != NULL)
@@ -929,6 +1021,10 @@ control_fini(struct control *c)
 		return;
 	httpd_stop(c->http);
 	httpd_stop(c->restd);
+	if (c->mp != NULL) {
+		media_pipeline_thread_stop(c->mp); /* the workers are stopped: nothing pushes */
+		media_pipeline_destroy(c->mp);
+	}
 	if (c->redis != NULL)
 		redis_link_destroy(c->redis); /* before the epoll set goes */
 	event_bus_destroy(c->bus);

@@ -24,8 +24,10 @@
 struct control;
 
 /* 0 and *@out, or -1 with @err ("key: problem" for configuration errors, *is_config set). */
+struct kernels_backend;
+/* @kb: the AI path's compute backend (kernels_backend_select), for ai.enabled. */
 int control_init(struct control **out, const struct rtc_config *cfg, uint16_t n_workers,
-		char *err, size_t errlen, int *is_config);
+		const struct kernels_backend *kb, char *err, size_t errlen, int *is_config);
 /* What worker_setup() needs for the session tables. */
 void control_worker_params(const struct control *c, struct worker_sess_params *sp);
 /* Open the listeners; 0 or -1 with @err. */

@@ -203,6 +203,7 @@ main(int argc, char **argv)
 	struct port_params pp = {0};
 	struct worker_sess_params sp;
 	struct control *ctl = NULL;
+	const struct kernels_backend *kb;
 	unsigned lcores[WORKER_MAX];
 	unsigned n = 0, lc;
 	char err[256];
@@ -245,8 +246,8 @@ main(int argc, char **argv)
 	}
 	rtc_log_init();
 	rte_log_set_level(rtc_logtype, o.cfg.log_level);
-	if (kernels_backend_select((enum kernels_pref)o.cfg.kernels_backend, err, sizeof(err)) ==
-			NULL) {
+	kb = kernels_backend_select((enum kernels_pref)o.cfg.kernels_backend, err, sizeof(err));
+	if (kb == NULL) {
 		fprintf(stderr, "rtcedge: config: kernels.backend: %s\n", err);
 		code = EX_CONFIG;
 		goto out_eal;
@@ -310,7 +311,7 @@ main(int argc, char **argv)
 	dp.idle.sleep_max_us = o.cfg.idle_sleep_max_us;
 	{
 		int is_config;
-		if (control_init(&ctl, &o.cfg, (uint16_t)n, err, sizeof(err), &is_config) != 0) {
+		if (control_init(&ctl, &o.cfg, (uint16_t)n, kb, err, sizeof(err), &is_config) != 0) {
 			fprintf(stderr, "rtcedge: %s%s\n", is_config ? "config: " : "", err);
 			code = is_config ? EX_CONFIG : EX_UNAVAILABLE;
 			goto out_port;

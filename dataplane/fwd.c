@@ -108,6 +108,18 @@ rtp_hdr(const uint8_t *in, uint16_t len, uint32_t *hdr, uint32_t *ext, uint32_t 
 	return 0;
 }
 
+int
+fwd_rtp_payload(const uint8_t *p, uint16_t len, uint16_t *off, uint16_t *plen)
+{
+	uint32_t hdr, ext, pad;
+
+	if (rtp_hdr(p, len, &hdr, &ext, &pad) != 0)
+		return -1;
+	*off = (uint16_t)(hdr + ext);
+	*plen = (uint16_t)(len - hdr - ext - pad);
+	return 0;
+}
+
 uint16_t
 fwd_rtx_wrap(const uint8_t *in, uint16_t len, uint8_t *out, uint16_t cap, uint8_t rtx_pt,
 		uint32_t rtx_ssrc, uint16_t rtx_seq)

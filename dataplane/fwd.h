@@ -30,6 +30,9 @@ fwd_rtp_pt(const uint8_t *p, uint16_t len)
 	return len >= 12 ? (p[1] & 0x7f) : -1;
 }
 
+/* Where an RTP packet's payload is (after CSRCs and extension, before padding): 0, or -1. */
+int fwd_rtp_payload(const uint8_t *p, uint16_t len, uint16_t *off, uint16_t *plen);
+
 /* The SSRC of an RTP packet, 0 if too short. */
 uint32_t fwd_rtp_ssrc(const uint8_t *p, uint16_t len);
 

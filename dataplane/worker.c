@@ -12,6 +12,7 @@
 #include "dpmsg.h"
 #include "fwd.h"
 #include "rtcp.h"
+#include "tap_ring.h"
 #include "log.h"
 #include "pkt.h"
 #include "steer.h"
@@ -37,6 +38,7 @@ worker_setup(struct dp *dp, const unsigned *lcores, uint16_t n_rxq, uint16_t n_t
 
 		w->lcore = lcores[i];
 		w->idx = i;
+		w->tap = sp->taps != NULL ? sp->taps[i] : NULL;
 		w->rxq = i < n_rxq ? i : -1;
 		w->txq = i < n_txq ? i : -1;
 		neigh_init(&w->neigh);
@@ -587,6 +589,29 @@ worker_serve_nack(const struct dp *dp, struct worker *w, struct rte_mempool *poo
 	}
 }
 
+/* A publisher's audio to the media pipeline (a full ring drops it; the ring counts). */
+static void
+worker_tap(struct worker *w, const struct wsess *s, const uint8_t *rtp, uint16_t len,
+		uint64_t now_us)
+{
+	struct media_tap_msg hdr;
+	uint16_t off, plen;
+
+	if (fwd_rtp_payload(rtp, len, &off, &plen) != 0)
+		return;
+	memset(&hdr, 0, MEDIA_TAP_HDR_SIZE);
+	hdr.track = 0;
+	hdr.flags = (rtp[1] & 0x80) ? MEDIA_TAP_F_MARKER : 0;
+	hdr.pt = rtp[1] & 0x7f;
+	hdr.session = s->sess_id;
+	hdr.ssrc = fwd_rtp_ssrc(rtp, len);
+	hdr.seq = (uint16_t)(rtp[2] << 8 | rtp[3]);
+	hdr.ts = (uint32_t)rtp[4] << 24 | (uint32_t)rtp[5] << 16 | (uint32_t)rtp[6] << 8 | rtp[7];
+	hdr.arrival_us = now_us;
+	if (media_tap_ring_push(w->tap, &hdr, rtp + off, plen) == 0)
+		rtc_stats_inc(&w->stats, RTC_STAT_tap_pushed);
+}
+
 /* A publisher's unprotected RTP to every viewer of its stream on this worker. */
 static void
 worker_fanout(const struct dp *dp, struct worker *w, struct rte_mempool *pool, struct wsess *pub,
@@ -704,6 +729,8 @@ worker_media_flow(const struct dp *dp, struct worker *w, struct rte_mbuf *m,
 	case WSESS_RTP:
 		if (meta->cls == DEMUX_RTP && s->role == 0) {
 			worker_fanout(dp, w, m->pool, s, pl, len, now_us);
+			if (w->tap != NULL && wsess_kind_of_pt(s, fwd_rtp_pt(pl, len)) == 0)
+				worker_tap(w, s, pl, len, now_us);
 			/* voice echo: its audio back to it, as our track */
 			if (s->echo && wsess_kind_of_pt(s, fwd_rtp_pt(pl, len)) == 0 &&
 					s->local_ssrc[0] != 0 &&

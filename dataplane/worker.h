@@ -28,6 +28,7 @@
 #define WORKER_RTX_BUFS 16 /* publishers per worker with a retransmission buffer (~630 KB each) */
 
 struct rte_ring;
+struct media_tap_ring;
 
 struct worker_idle {
 	uint32_t polls_before_sleep; /* empty polls before the first sleep */
@@ -55,6 +56,7 @@ struct worker {
 	struct rte_ring *announce;  /* struct wsess_announce from other workers (2+ workers) */
 	struct srtp_engine *srtp_eng;
 	uint64_t rtcp_last_us; /* receiver reports to publishers: last round */
+	struct media_tap_ring *tap; /* publishers' audio to the media pipeline; NULL: off */
 	struct wsess_table sess;
 	struct neigh_table neigh;
 } __rte_cache_aligned;
@@ -67,6 +69,7 @@ struct worker_sess_params {
 	unsigned nkeys;
 	const struct ufrag_key *keys;
 	const struct srtp_backend *srtp_be; /* NULL: no SRTP (sessions stop at DTLS) */
+	struct media_tap_ring *const *taps;  /* per worker, or NULL: no audio tap */
 };
 
 /* What all workers share; read-only once they run, except @quit. */
