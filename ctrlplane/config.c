@@ -48,7 +48,7 @@ static const char *const whep_nopub[] = {"wait", "404", "409", NULL};
 /* Same order as enum config_ai_stt. */
 static const char *const ai_stt_modes[] = {"off", "grammar", "lm", NULL};
 /* Same order as enum config_voice. */
-static const char *const voice_modes[] = {"off", "echo", NULL};
+static const char *const voice_modes[] = {"off", "echo", "agent", NULL};
 
 #define STR(f) OFF(f), 0, sizeof(((struct rtc_config *)0)->f)
 
@@ -139,7 +139,8 @@ static const struct config_key config_keys[] = {
 			"when lower)"},
 	{"session.voice", CT_CHOICE, OFF(voice), 0, 0, "off",
 			"voice sessions: off (WHIP only receives), echo (a sendrecv WHIP offer is "
-			"answered sendrecv and hears its own audio back)",
+			"answered sendrecv and hears its own audio back), agent (answered sendrecv; "
+			"the say and play commands speak into it)",
 			voice_modes},
 	{"ai.enabled", CT_BOOL, OFF(ai_enabled), 0, 0, "false",
 			"tap publishers' audio into the media pipeline: VAD, speech-to-text, speech and "
@@ -152,6 +153,10 @@ static const struct config_key config_keys[] = {
 			"hello,stop,yes,no,what time is it,turn on the light,turn off the light,play music",
 			"the phrases ai.stt = grammar recognises, comma-separated"},
 	{"ai.threads", CT_U32, OFF(ai_threads), 1, 16, "1", "speech-to-text threads"},
+	{"ai.media_dir", CT_STR, STR(ai_media_dir), "",
+			"the directory the play command's files are read from (WAV, 16-bit PCM, "
+			"8-48 kHz); empty = play is refused",
+			NULL, CF_EMPTY},
 	{"kernels.backend", CT_CHOICE, OFF(kernels_backend), 0, 0, "auto",
 			"AI-path compute: auto (CUDA if a device passes its self-test, else C), cpu, cuda",
 			kernels_backends},

@@ -46,6 +46,7 @@ enum config_ai_stt {
 enum config_voice {
 	CONFIG_VOICE_OFF = 0, /* WHIP sessions only receive */
 	CONFIG_VOICE_ECHO,    /* a sendrecv WHIP session gets its own audio back */
+	CONFIG_VOICE_AGENT,   /* a sendrecv WHIP session hears what say/play inject */
 };
 
 struct rtc_config {
@@ -102,6 +103,7 @@ struct rtc_config {
 	uint32_t ai_stt; /* enum config_ai_stt */
 	char ai_phrases[2048];
 	uint32_t ai_threads;
+	char ai_media_dir[256];
 	/* [kernels] */
 	uint32_t kernels_backend; /* enum kernels_pref */
 	/* [redis] (ctrlplane/redis_link.h) */

@@ -26,9 +26,12 @@
 #include "event_bus.h"
 #include "httpd.h"
 #include "log.h"
+#include "kernels.h"
 #include "pipeline.h"
 #include "pipeline_event.h"
+#include "playout.h"
 #include "stt.h"
+#include "tts.h"
 #include "ratelimit.h"
 #include "rest.h"
 #include "redis_link.h"
@@ -43,6 +46,8 @@
 #define NODE_REFRESH_US 1000000 /* per-worker rates of the REST node view */
 #define HTTP_TIMEOUT_S 30
 #define SSE_BACKLOG 4096 /* events an SSE client can catch up on (Last-Event-ID) */
+#define TTS_JOBS 32      /* say/play jobs waiting for the render thread */
+#define PLAYOUT_CLIPS 8  /* clips queued per session */
 
 struct control {
 	const struct rtc_config *cfg;
@@ -85,6 +90,16 @@ struct control {
 	char jsgf[4096];
 	struct media_tap_ring *taps[WORKER_MAX];
 	uint64_t ai_events_lost;
+	struct media_pipeline_settings ai_defaults;
+	struct media_pipeline_settings *ai_set; /* per session index: what 'set' changed */
+	uint8_t *ai_set_on;
+	/* injected audio (session.voice = agent): the render thread, the playout */
+	struct tts_queue *tts;
+	struct playout *po;
+	uint32_t *play_gen; /* per session index, bumped at close: a late clip is for nobody */
+	struct {
+		uint64_t rendered, failed, stale, down_full, no_mbuf;
+	} tctr;
 };
 
 static uint64_t
@@ -161,6 +176,8 @@ wall_ms(void)
 }
 
 static void dtls_send(struct control *c, const struct sess *s, const uint8_t *buf, size_t len);
+static int down_send(struct control *c, const struct sess *s, const uint8_t *buf, size_t len,
+		uint8_t kind, int marker, uint32_t ts);
 
 /* Session lifecycle -> events (SSE, Redis); the end of a session's DTLS. */
 static void
@@ -172,8 +189,14 @@ session_note(void *ctx, int what, const struct sess *s, enum sess_close_reason r
 			    : what == SESS_NOTE_CONNECTED ? EVENT_SESSION_CONNECTED
 							  : EVENT_SESSION_CLOSED;
 
-	if (what == SESS_NOTE_CLOSED && c->mp != NULL)
+	if (what == SESS_NOTE_CLOSED && c->mp != NULL) {
 		media_pipeline_close_session(c->mp, s->idx); /* its speech ends, its stream goes */
+		c->ai_set_on[s->idx] = 0;
+	}
+	if (what == SESS_NOTE_CLOSED && c->po != NULL) {
+		playout_stop(c->po, s->idx, NULL); /* no playout.end: session.closed says it */
+		c->play_gen[s->idx]++;             /* a clip still being rendered is for nobody */
+	}
 	if (what == SESS_NOTE_CLOSED && c->dtls != NULL && c->dtls[s->idx] != NULL) {
 		struct dtls_conn *d = c->dtls[s->idx];
 		/* we end it: close_notify (RFC 5246 §7.2.1) tells the client at once (RFC 9725
@@ -197,26 +220,220 @@ session_note(void *ctx, int what, const struct sess *s, enum sess_close_reason r
 		event_bus_publish(c->bus, &ev, wall_ms());
 }
 
+/* ---- injected audio (say, play) ---- */
+
+static int
+playout_send(void *ctx, uint32_t idx, const uint8_t *pkt, uint16_t len, int marker, uint32_t ts)
+{
+	struct control *c = ctx;
+	const struct sess *s = sessmgr_at(&c->sm, idx);
+	int rc;
+
+	if (s == NULL)
+		return 0; /* closing: playout_stop() follows */
+	if (!s->srtp_ready)
+		return -EAGAIN; /* asked before DTLS was done: it waits */
+	rc = down_send(c, s, pkt, len, DPMSG_DGRAM_AUDIO, marker, ts);
+	if (rc == -ENOMEM)
+		c->tctr.no_mbuf++;
+	else if (rc != 0)
+		c->tctr.down_full++;
+	return 0;
+}
+
+static void
+playout_clip(void *ctx, uint32_t idx, uint64_t tag, int start, int done)
+{
+	struct control *c = ctx;
+	const struct sess *s = sessmgr_at(&c->sm, idx);
+	struct event ev;
+
+	(void)tag;
+	if (s == NULL || c->bus == NULL)
+		return;
+	if (event_init_session(&ev, start ? EVENT_PLAYOUT_START : EVENT_PLAYOUT_END, s->id,
+			    s->stream, start ? NULL : done ? "done" : "stopped") == 0)
+		event_bus_publish(c->bus, &ev, wall_ms());
+}
+
+static const struct playout_ops *
+playout_ops_of(struct control *c)
+{
+	static struct playout_ops ops = {.send = playout_send, .clip = playout_clip};
+
+	ops.ctx = c;
+	return &ops;
+}
+
+/* An asynchronous failure of a say/play (a render or a file): a command.error event. */
+static void
+command_failed(struct control *c, const struct sess *s, const char *what, const char *why)
+{
+	struct event ev;
+	char line[160];
+
+	snprintf(line, sizeof(line), "%s: %s", what, why);
+	if (c->bus != NULL && event_init_command_error(&ev, "", s ? s->id : "", line) == 0)
+		event_bus_publish(c->bus, &ev, wall_ms());
+	RTC_LOG(NOTICE, "session %s: %s", s ? s->id : "?", line);
+}
+
+/* Rendered clips -> the sessions' playout (the ones still there). */
+static void
+tts_poll(struct control *c, uint64_t now_us)
+{
+	uint64_t tag;
+	struct tts_clip *clip;
+	int err;
+
+	while (c->tts != NULL && tts_queue_poll(c->tts, &tag, &clip, &err)) {
+		uint32_t idx = (uint32_t)tag, gen = (uint32_t)(tag >> 32);
+		const struct sess *s = sessmgr_at(&c->sm, idx);
+		uint32_t ts0;
+		if (s == NULL || c->play_gen[idx] != gen) {
+			c->tctr.stale++;
+			tts_clip_free(clip);
+			continue;
+		}
+		if (clip == NULL) {
+			c->tctr.failed++;
+			command_failed(c, s, "say/play", tts_strerror(err));
+			continue;
+		}
+		c->tctr.rendered++;
+		if (getrandom(&ts0, sizeof(ts0), 0) != sizeof(ts0))
+			ts0 = (uint32_t)now_us;
+		if (playout_add(c->po, idx, clip, ts0, now_us) == -ENOBUFS)
+			command_failed(c, s, "say/play", "the session's playout queue is full");
+	}
+}
+
+/* The media pipeline settings a 'set' makes of @cmd over what @s had. */
+static int
+ai_set(struct control *c, const struct sess *s, const struct command *cmd, char *err,
+		size_t errlen)
+{
+	struct media_pipeline_settings st = c->ai_set_on[s->idx] ? c->ai_set[s->idx]
+								 : c->ai_defaults;
+	const char *loaded = c->cfg->ai_stt == CONFIG_AI_STT_LM ? "lm" : "grammar";
+	int rc;
+
+	if (cmd->u.set.has_model && strcmp(cmd->u.set.model, loaded) != 0) {
+		snprintf(err, errlen, "set: model: '%s' is not loaded on this node (ai.stt = %s)",
+				cmd->u.set.model, c->cfg->ai_stt == CONFIG_AI_STT_OFF ? "off" : loaded);
+		return 409;
+	}
+	if (cmd->u.set.has_stt && cmd->u.set.stt && c->cfg->ai_stt == CONFIG_AI_STT_OFF) {
+		snprintf(err, errlen, "set: stt: speech-to-text is off on this node (ai.stt = off)");
+		return 409;
+	}
+	if (cmd->u.set.has_vad) /* 0..100, higher = more sensitive = a lower margin */
+		st.vad_margin_db = KERNELS_VAD_MARGIN_MAX -
+				   (KERNELS_VAD_MARGIN_MAX - KERNELS_VAD_MARGIN_MIN) *
+						   (float)cmd->u.set.vad_sensitivity / 100.0f;
+	if (cmd->u.set.has_stt)
+		st.stt = (uint8_t)cmd->u.set.stt;
+	rc = media_pipeline_set(c->mp, s->idx, &st);
+	if (rc != 0) {
+		snprintf(err, errlen, "set: the media pipeline is busy, try again");
+		return 503;
+	}
+	c->ai_set[s->idx] = st;
+	c->ai_set_on[s->idx] = 1;
+	return 0;
+}
+
+/* The file of a play command under ai.media_dir (the parser refused "..", "//", "/x"). */
+static int
+play_path(struct control *c, const struct command *cmd, char *path, size_t cap, char *err,
+		size_t errlen)
+{
+	if (c->cfg->ai_media_dir[0] == '\0') {
+		snprintf(err, errlen, "play: ai.media_dir is not set on this node");
+		return 409;
+	}
+	if ((size_t)snprintf(path, cap, "%s/%s", c->cfg->ai_media_dir, cmd->u.play.file) >= cap) {
+		snprintf(err, errlen, "play: file: the path is too long");
+		return 422;
+	}
+	return 0;
+}
+
+/* A WHIP session whose audio is sendrecv: we have an SSRC to send on. */
+static int
+voice_session(const struct sess *s)
+{
+	if (s->role != SESS_ROLE_WHIP)
+		return 0;
+	for (unsigned i = 0; i < s->n_tracks; i++)
+		if (s->tracks[i].kind == SDP_KIND_AUDIO && s->tracks[i].local_ssrc != 0)
+			return 1;
+	return 0;
+}
+
 /*
  * An orchestrator command (Redis or POST /v1/commands): 0, or an HTTP status
- * with the reason. Only 'end' exists until the media path carries audio.
+ * with the reason. say and play are queued (rendered on their own thread, then
+ * played out); a render that fails later is a command.error event.
  */
 static int
 apply_command(struct control *c, const struct command *cmd, char *err, size_t errlen)
 {
 	struct sess *s = sessmgr_find(&c->sm, cmd->session);
+	char path[TTS_PATH_MAX];
+	uint64_t tag;
+	int rc;
 
 	if (s == NULL) {
 		snprintf(err, errlen, "no such session");
 		return 404;
 	}
-	if (cmd->type == COMMAND_END) {
+	switch (cmd->type) {
+	case COMMAND_END:
 		sessmgr_close(&c->sm, s, SESS_CLOSE_command, control_now_us());
 		return 0;
+	case COMMAND_SET:
+		if (c->mp == NULL) {
+			snprintf(err, errlen, "set: the AI path is off on this node (ai.enabled)");
+			return 409;
+		}
+		return ai_set(c, s, cmd, err, errlen);
+	case COMMAND_SAY:
+	case COMMAND_PLAY:
+		break;
+	default:
+		snprintf(err, errlen, "unknown command");
+		return 400;
 	}
-	snprintf(err, errlen, "%s: not available until the media path carries audio",
-			command_type_name(cmd->type));
-	return 501;
+	if (c->tts == NULL) {
+		snprintf(err, errlen, "%s: no voice sessions on this node (session.voice is not agent)",
+				command_type_name(cmd->type));
+		return 409;
+	}
+	if (!voice_session(s)) {
+		snprintf(err, errlen, "%s: the session does not receive audio (not a sendrecv voice "
+				      "session)", command_type_name(cmd->type));
+		return 409;
+	}
+	tag = (uint64_t)c->play_gen[s->idx] << 32 | s->idx;
+	if (cmd->type == COMMAND_PLAY) {
+		rc = play_path(c, cmd, path, sizeof(path), err, errlen);
+		if (rc != 0)
+			return rc;
+		rc = tts_queue_play(c->tts, tag, path);
+	} else {
+		rc = tts_queue_say(c->tts, tag, cmd->u.say.text, cmd->u.say.voice);
+	}
+	if (rc == -ENOBUFS) {
+		snprintf(err, errlen, "%s: the render queue is full, try again",
+				command_type_name(cmd->type));
+		return 503;
+	}
+	if (rc != 0) {
+		snprintf(err, errlen, "%s: %s", command_type_name(cmd->type), tts_strerror(rc));
+		return 422;
+	}
+	return 0;
 }
 
 static int
@@ -377,6 +594,13 @@ ai_init(struct control *c, uint16_t n_workers, const struct kernels_backend *kb,
 		}
 		pc.stt.jsgf = c->jsgf;
 	}
+	c->ai_defaults = pc.defaults;
+	c->ai_set = calloc(cfg->session_max, sizeof(*c->ai_set));
+	c->ai_set_on = calloc(cfg->session_max, sizeof(*c->ai_set_on));
+	if (c->ai_set == NULL || c->ai_set_on == NULL) {
+		snprintf(err, errlen, "out of memory (AI settings)");
+		return -1;
+	}
 	rc = media_pipeline_create(&pc, kb, &c->mp);
 	if (rc != 0) {
 		snprintf(err, errlen, "ai: the media pipeline: %s", strerror(-rc));
@@ -497,6 +721,14 @@ control_init(struct control **out, const struct rtc_config *cfg, uint16_t n_work
 	RTC_LOG(INFO, "srtp: %s", why);
 	if (cfg->ai_enabled && ai_init(c, n_workers, kb, err, errlen) != 0)
 		goto fail;
+	if (cfg->voice == CONFIG_VOICE_AGENT) {
+		c->play_gen = calloc(cfg->session_max, sizeof(*c->play_gen));
+		if (c->play_gen == NULL || tts_queue_create(TTS_JOBS, &c->tts) != 0 ||
+				playout_create(cfg->session_max, PLAYOUT_CLIPS, &c->po) != 0) {
+			snprintf(err, errlen, "out of memory (voice agent: render thread, playout)");
+			goto fail;
+		}
+	}
 	*out = c;
 	return 0;
 fail:
@@ -518,8 +750,11 @@ control_worker_params(const struct control *c, struct worker_sess_params *sp)
 
 /* ---- DTLS of the sessions ---- */
 
-static void
-dtls_send(struct control *c, const struct sess *s, const uint8_t *buf, size_t len)
+/* A datagram to a session's worker: DTLS as it is, or AUDIO (an Opus payload the worker
+ * frames as RTP and protects). 0, or -1 when it is lost (counted by the caller's @lost). */
+static int
+down_send(struct control *c, const struct sess *s, const uint8_t *buf, size_t len, uint8_t kind,
+		int marker, uint32_t ts)
 {
 	struct worker *w = &c->dp->workers[s->worker];
 	struct rte_mempool *pool = c->ps->pool[rte_lcore_to_socket_id(w->lcore)];
@@ -527,29 +762,43 @@ dtls_send(struct control *c, const struct sess *s, const uint8_t *buf, size_t le
 	struct dpmsg_dgram *d;
 	char *p;
 
-	if (m == NULL) {
-		c->dctr.no_mbuf++;
-		return;
-	}
+	if (m == NULL)
+		return -ENOMEM;
 	p = rte_pktmbuf_append(m, (uint16_t)len);
-	if (p == NULL || rte_pktmbuf_headroom(m) < sizeof(*d) + 80) {
+	/* room before it for the message and, on the worker, RTP and the frame's headers */
+	if (p == NULL || rte_pktmbuf_headroom(m) < sizeof(*d) + 96) {
 		rte_pktmbuf_free(m);
-		c->dctr.no_mbuf++;
-		return;
+		return -ENOMEM;
 	}
 	memcpy(p, buf, len);
 	d = rte_pktmbuf_mtod_offset(m, struct dpmsg_dgram *, -(int)sizeof(*d));
+	memset(d, 0, sizeof(*d));
 	d->version = DPMSG_VERSION;
 	d->worker = s->worker;
 	d->slot = s->slot;
 	d->gen = s->gen;
 	d->sess_id = s->idx;
+	d->kind = kind;
+	d->marker = (uint8_t)(marker != 0);
+	d->ts = ts;
 	if (rte_ring_enqueue(w->dtls_down, m) != 0) {
 		rte_pktmbuf_free(m);
-		c->dctr.down_full++;
-		return;
+		return -ENOBUFS;
 	}
-	c->dctr.down++;
+	return 0;
+}
+
+static void
+dtls_send(struct control *c, const struct sess *s, const uint8_t *buf, size_t len)
+{
+	int rc = down_send(c, s, buf, len, DPMSG_DGRAM_DTLS, 0, 0);
+
+	if (rc == -ENOMEM)
+		c->dctr.no_mbuf++;
+	else if (rc != 0)
+		c->dctr.down_full++;
+	else
+		c->dctr.down++;
 }
 
 /* The session's DTLS association, made on first use (as server or client by a=setup). */
@@ -947,6 +1196,7 @@ control_run(struct control *c, volatile sig_atomic_t *stop)
 {
 	struct epoll_event evs[8];
 	int was_up = -1, n_ev;
+	int64_t play_wait_us = -1;
 
 	c->last_print_us = c->start_us;
 	while (!*stop) {
@@ -959,6 +1209,8 @@ control_run(struct control *c, volatile sig_atomic_t *stop)
 			timeout = min_timeout(timeout, httpd_timeout_ms(c->restd));
 		if (c->redis != NULL)
 			timeout = min_timeout(timeout, redis_link_poll(c->redis, now_ms()));
+		if (c->po != NULL && play_wait_us >= 0)
+			timeout = min_timeout(timeout, (int)(play_wait_us / 1000));
 		n_ev = epoll_wait(c->epfd, evs, RTE_DIM(evs), timeout);
 		for (int i = 0; i < n_ev; i++)
 			if (evs[i].data.ptr == &c->redis_tag && c->redis != NULL)
@@ -972,6 +1224,7 @@ control_run(struct control *c, volatile sig_atomic_t *stop)
 		pump_events(c, now); /* first: a request sees the workers' latest news */
 		dtls_pump(c, now);
 		ai_events(c);
+		tts_poll(c, now);
 		if (c->http != NULL)
 			httpd_run(c->http);
 		if (c->restd != NULL)
@@ -980,6 +1233,8 @@ control_run(struct control *c, volatile sig_atomic_t *stop)
 		sessmgr_handle_timeout(&c->sm, now);
 		dtls_timers(c, now);
 		flush_commands(c);
+		if (c->po != NULL)
+			play_wait_us = playout_run(c->po, now, playout_ops_of(c));
 		if (c->restd != NULL && (sse_feed_last_id(c->feed) != c->feed_woken ||
 						now >= c->next_keepalive_us)) {
 			httpd_wake_streams(c->restd);
@@ -1025,6 +1280,12 @@ control_fini(struct control *c)
 		media_pipeline_thread_stop(c->mp); /* the workers are stopped: nothing pushes */
 		media_pipeline_destroy(c->mp);
 	}
+	tts_queue_destroy(c->tts);
+	if (c->po != NULL)
+		playout_destroy(c->po);
+	free(c->play_gen);
+	free(c->ai_set);
+	free(c->ai_set_on);
 	if (c->redis != NULL)
 		redis_link_destroy(c->redis); /* before the epoll set goes */
 	event_bus_destroy(c->bus);

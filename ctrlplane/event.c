@@ -145,19 +145,21 @@ event_init_session(struct event *ev, enum event_type type, const char *session, 
 {
 	int rc;
 
+	int has_reason = type == EVENT_SESSION_CLOSED || type == EVENT_PLAYOUT_END;
+
 	if (type != EVENT_SESSION_CREATED && type != EVENT_SESSION_CONNECTED &&
-	        type != EVENT_SESSION_CLOSED)
+	        type != EVENT_SESSION_CLOSED && type != EVENT_PLAYOUT_START && type != EVENT_PLAYOUT_END)
 		return EVENT_E_INVAL;
 	if ((rc = event_ids_check(session, stream)) != 0)
 		return rc;
-	if (type == EVENT_SESSION_CLOSED) {
+	if (has_reason) {
 		if ((rc = event_name_check(reason)) != 0)
 			return rc;
 	} else if (reason != NULL && *reason != '\0') {
 		return EVENT_E_INVAL;
 	}
 	event_ids_set(ev, type, session, stream);
-	if (type == EVENT_SESSION_CLOSED)
+	if (has_reason)
 		strcpy(ev->u.session.reason, reason);
 	return 0;
 }
@@ -358,8 +360,10 @@ event_fields_write(const struct event *ev, struct event_fields_writer *w)
 	switch (ev->type) {
 	case EVENT_SESSION_CREATED:
 	case EVENT_SESSION_CONNECTED:
+	case EVENT_PLAYOUT_START:
 		break;
 	case EVENT_SESSION_CLOSED:
+	case EVENT_PLAYOUT_END:
 		event_fields_str(w, "reason", ev->u.session.reason);
 		break;
 	case EVENT_SPEECH_START:

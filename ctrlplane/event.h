@@ -37,7 +37,9 @@
 	_(TRANSCRIPT_PARTIAL, "transcript.partial")                                                \
 	_(TRANSCRIPT_FINAL, "transcript.final")                                                    \
 	_(NODE, "node")                                                                            \
-	_(COMMAND_ERROR, "command.error")
+	_(COMMAND_ERROR, "command.error")                                                          \
+	_(PLAYOUT_START, "playout.start")                                                          \
+	_(PLAYOUT_END, "playout.end")
 
 /* (clang-format takes the X-macro line for a continuation) */
 /* clang-format off */

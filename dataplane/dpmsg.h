@@ -101,7 +101,9 @@ enum dpmsg_ev_type {
  * two more rings per worker (pointers to mbufs, the rte_ring convention for
  * packets), each mbuf with this in its headroom, just before the data:
  * up (worker -> control) the datagram as received; down (control -> worker)
- * the datagram to send on the session's selected pair.
+ * the datagram to send on the session's selected pair: DTLS as it is, or
+ * injected audio (say, play: an Opus payload) that the worker frames as RTP
+ * on the session's audio SSRC, numbers and protects.
  */
 struct dpmsg_dgram {
 	uint16_t version;
@@ -109,7 +111,14 @@ struct dpmsg_dgram {
 	uint32_t slot;
 	uint32_t gen;
 	uint32_t sess_id;
+	uint8_t kind;   /* DPMSG_DGRAM_* (down only) */
+	uint8_t marker; /* AUDIO: the first packet of a talkspurt */
+	uint16_t rsvd;
+	uint32_t ts; /* AUDIO: its RTP timestamp (48 kHz) */
 };
+
+#define DPMSG_DGRAM_DTLS 0  /* a DTLS datagram, sent as it is */
+#define DPMSG_DGRAM_AUDIO 1 /* an Opus payload: the worker adds our RTP header and SRTP */
 
 struct dpmsg_event {
 	uint16_t version;

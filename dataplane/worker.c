@@ -945,8 +945,11 @@ worker_dtls_down(const struct dp *dp, struct worker *w)
 
 	for (unsigned i = 0; i < n; i++) {
 		struct rte_mbuf *m = ms[i];
-		const struct dpmsg_dgram *d =
-				rte_pktmbuf_mtod_offset(m, const struct dpmsg_dgram *, -(int)sizeof(*d));
+		/* a copy: the headers prepended below overwrite the headroom it sits in */
+		const struct dpmsg_dgram dg =
+				*rte_pktmbuf_mtod_offset(m, const struct dpmsg_dgram *,
+						-(int)sizeof(struct dpmsg_dgram));
+		const struct dpmsg_dgram *d = &dg;
 		struct wsess *s = d->version == DPMSG_VERSION ? wsess_lookup(&w->sess, d->slot, d->gen)
 							       : NULL;
 		uint16_t plen = rte_pktmbuf_data_len(m), hlen;
@@ -956,6 +959,39 @@ worker_dtls_down(const struct dp *dp, struct worker *w)
 			rtc_stats_inc(&w->stats, RTC_DROP_dtls_down_no_pair);
 			rte_pktmbuf_free(m);
 			continue;
+		}
+		if (d->kind == DPMSG_DGRAM_AUDIO) {
+			/* injected audio (say): our RTP header, then the session's SRTP */
+			uint8_t *rtp = (uint8_t *)rte_pktmbuf_prepend(m, 12), *pl[1], res[1];
+			uint16_t lens[1];
+			uint32_t ts = d->ts;
+			if (rtp == NULL || !s->srtp_on || s->pt[0] == DPMSG_PT_NONE ||
+					rte_pktmbuf_append(m, SRTP_MAX_TRAILER) == NULL) {
+				rtc_stats_inc(&w->stats, RTC_DROP_fwd_protect_failed);
+				rte_pktmbuf_free(m);
+				continue;
+			}
+			rtp[0] = 0x80;
+			rtp[1] = (uint8_t)((d->marker ? 0x80 : 0) | (s->pt[0] & 0x7f));
+			rtp[2] = (uint8_t)(s->inj_seq >> 8);
+			rtp[3] = (uint8_t)s->inj_seq;
+			s->inj_seq++;
+			rtp[4] = (uint8_t)(ts >> 24), rtp[5] = (uint8_t)(ts >> 16);
+			rtp[6] = (uint8_t)(ts >> 8), rtp[7] = (uint8_t)ts;
+			rtp[8] = (uint8_t)(s->local_ssrc[0] >> 24), rtp[9] = (uint8_t)(s->local_ssrc[0] >> 16);
+			rtp[10] = (uint8_t)(s->local_ssrc[0] >> 8), rtp[11] = (uint8_t)s->local_ssrc[0];
+			pl[0] = rtp;
+			lens[0] = (uint16_t)(12 + plen);
+			if (srtp_protect_burst(w->srtp_eng, &s->tx, pl, lens, 1, res) != 1) {
+				rtc_stats_inc(&w->stats, RTC_DROP_fwd_protect_failed);
+				rte_pktmbuf_free(m);
+				continue;
+			}
+			rte_pktmbuf_trim(m, (uint16_t)(rte_pktmbuf_data_len(m) - lens[0]));
+			plen = lens[0];
+			s->tx_pkts[0]++;
+			s->tx_kind_bytes[0] += plen;
+			rtc_stats_inc(&w->stats, RTC_STAT_tts_rtp);
 		}
 		hlen = pkt_udp_headers_len(s->flow.family, s->l2_len);
 		frame = (uint8_t *)rte_pktmbuf_prepend(m, hlen);
@@ -967,8 +1003,10 @@ worker_dtls_down(const struct dp *dp, struct worker *w)
 		m->ol_flags = 0;
 		s->tx_packets++;
 		s->tx_bytes += plen;
-		s->media.dtls_tx++;
-		rtc_stats_inc(&w->stats, RTC_STAT_dtls_down);
+		if (d->kind == DPMSG_DGRAM_DTLS) {
+			s->media.dtls_tx++;
+			rtc_stats_inc(&w->stats, RTC_STAT_dtls_down);
+		}
 		worker_tx(dp, w, m);
 	}
 	return n;

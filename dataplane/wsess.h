@@ -90,6 +90,7 @@ struct wsess {
 	uint64_t rtt_us[2]; /* 0 = not known */
 	uint64_t sr_sent, rr_sent;
 	uint64_t remb_bps, remb_us; /* viewers: their last REMB, and when */
+	uint16_t inj_seq;           /* voice: our injected audio's sequence numbers */
 	struct wsess_media_stats media;
 	struct srtp_ctx rx; /* SRTP_DIR_INBOUND, the peer's keys */
 	struct srtp_ctx tx; /* SRTP_DIR_OUTBOUND, ours */

@@ -150,10 +150,10 @@ test_event_type_names(void **state)
 {
 	static const char *const want[] = {"session.created", "session.connected", "session.closed",
 	        "speech.start", "speech.end", "transcript.partial", "transcript.final", "node",
-	        "command.error"};
+	        "command.error", "playout.start", "playout.end"};
 
 	(void)state;
-	assert_int_equal(EVENT_TYPE_COUNT, 9);
+	assert_int_equal(EVENT_TYPE_COUNT, 11);
 	for (int i = 0; i < EVENT_TYPE_COUNT; i++) {
 		assert_string_equal(event_type_name((enum event_type)i), want[i]);
 		assert_int_equal(event_type_from_name(want[i]), i);
@@ -229,6 +229,19 @@ test_event_fields_and_json_exact(void **state)
 	}
 	assert_json(&ev, "{\"seq\":8,\"type\":\"session.closed\",\"node\":\"edge-1\","
 	                 "\"ts\":1700000000123,\"session\":\"s1\",\"reason\":\"ice_timeout\"}");
+
+	/* playout: start without a reason, end with one */
+	assert_int_equal(event_init_session(&ev, EVENT_PLAYOUT_START, "s1", "mic", NULL), 0);
+	stamp(&ev, 8);
+	assert_json(&ev, "{\"seq\":8,\"type\":\"playout.start\",\"node\":\"edge-1\","
+	                 "\"ts\":1700000000123,\"session\":\"s1\",\"stream\":\"mic\"}");
+	assert_int_equal(event_init_session(&ev, EVENT_PLAYOUT_END, "s1", "mic", "done"), 0);
+	stamp(&ev, 8);
+	assert_json(&ev, "{\"seq\":8,\"type\":\"playout.end\",\"node\":\"edge-1\","
+	                 "\"ts\":1700000000123,\"session\":\"s1\",\"stream\":\"mic\","
+	                 "\"reason\":\"done\"}");
+	assert_int_equal(event_init_session(&ev, EVENT_PLAYOUT_END, "s1", "", NULL), EVENT_E_INVAL);
+	assert_int_equal(event_init_session(&ev, EVENT_PLAYOUT_START, "s1", "", "done"), EVENT_E_INVAL);
 
 	assert_int_equal(event_init_speech(&ev, EVENT_SPEECH_START, "s1", "mic", 0, 65432), 0);
 	stamp(&ev, 9);
