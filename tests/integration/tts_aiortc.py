@@ -1,0 +1,225 @@
+#!/usr/bin/python3
+"""Injected audio into a live voice session (session.voice = agent): an aiortc
+client offers sendrecv audio with WHIP and hears nothing until an orchestrator
+asks for it over the REST port:
+
+  1. say TEXT: espeak-ng renders it on the render thread, the control lcore
+     paces its 20 ms Opus packets to the worker, the worker frames them as RTP
+     on the session's audio SSRC and protects them. The client's decoded audio
+     must correlate with espeak-ng's own rendering of the text (CORR_MIN).
+  2. play FILE: a 440 Hz WAV from ai.media_dir; the client hears 440 Hz.
+  3. a missing file: 202, then a command.error event; bad requests are refused
+     with their status (404 no session, 400 a path that climbs, 409 set with the
+     AI path off) and change nothing.
+playout.start / playout.end events come for each clip, over SSE.
+
+  tts_aiortc.py RTCEDGE
+
+Skips (77) without root, TAP, aiortc, numpy or espeak-ng.
+"""
+import asyncio
+import http.client
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import wave
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+from media_util import best_corr, load_mono16k, speech_wav  # noqa: E402
+from rtcedge_proc import (PEER_IP, TAP_IF, check, failures, netns_reexec,  # noqa: E402
+                          stop_reporting, tap_up)
+
+SAY = "hello from the edge, how can I help you"
+CORR_MIN = 0.8  # measured here: see the printed figure
+
+
+def sse_reader(port, events, stop):
+    c = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    c.request("GET", "/v1/events")
+    r = c.getresponse()
+    msg = {}
+    while not stop.is_set():
+        line = r.fp.readline()
+        if not line:
+            return
+        line = line.decode().rstrip("\r\n")
+        if line == "":
+            if "data" in msg:
+                events.append((msg.get("event"), json.loads(msg["data"])))
+            msg = {}
+        elif not line.startswith(":"):
+            k, _, v = line.partition(": ")
+            msg[k] = v
+
+
+def tone_wav(path, hz=440.0, seconds=1.0, rate=16000):
+    import numpy as np
+    t = np.arange(int(seconds * rate)) / rate
+    x = (8000 * np.sin(2 * np.pi * hz * t)).astype(np.int16)
+    with wave.open(path, "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(rate)
+        w.writeframes(x.tobytes())
+
+
+def to16k(frames):
+    import numpy as np
+    rate = frames[0][0]
+    x = np.concatenate([a for _, a in frames])
+    t = np.arange(0, len(x) / rate, 1 / 16000.0)
+    return np.interp(t, np.arange(len(x)) / rate, x)
+
+
+async def run(exe):
+    import aioice.ice
+    import numpy as np
+    from aiortc import RTCPeerConnection, RTCSessionDescription
+    from aiortc.contrib.media import MediaPlayer
+    from rtcedge_proc import Daemon
+
+    aioice.ice.get_host_addresses = lambda use_ipv4, use_ipv6: [PEER_IP]
+    tmp = tempfile.mkdtemp(prefix="rtc-tts-")
+    media = os.path.join(tmp, "media")
+    os.mkdir(media)
+    tone_wav(os.path.join(media, "tone.wav"))
+    ref = os.path.join(tmp, "ref.wav")
+    subprocess.run(["espeak-ng", "-w", ref, SAY], check=True)  # the daemon's default voice
+    src = load_mono16k(ref)
+    mic = speech_wav(tmp)
+    d = Daemon(exe, ["http.rate_limit=0", "session.idle_timeout_s=0", "session.voice=agent",
+                     "ai.media_dir=" + media], name="tts", vdev="net_tap0,iface=" + TAP_IF)
+    d.start()
+    pc = RTCPeerConnection()
+    events, stop = [], threading.Event()
+    reader = threading.Thread(target=sse_reader, args=(d.rest_port, events, stop), daemon=True)
+    reader.start()
+    ok = False
+    try:
+        tap_up()
+        rec = []
+
+        def on_track(track):
+            async def pull():
+                while True:
+                    try:
+                        f = await track.recv()
+                    except Exception:
+                        return
+                    a = f.to_ndarray().astype(np.float64).reshape(-1, len(f.layout.channels))
+                    rec.append((f.sample_rate, a.mean(axis=1)))
+            asyncio.ensure_future(pull())
+        pc.on("track", on_track)
+        pc.addTrack(MediaPlayer(mic, loop=True).audio)  # sendrecv: the client talks too
+        await pc.setLocalDescription(await pc.createOffer())
+        st, h, body = d.http("POST", "/whip/agent1", pc.localDescription.sdp,
+                             {"Content-Type": "application/sdp"})
+        check(st == 201 and "a=sendrecv" in body.decode(), "voice WHIP POST 201, answered sendrecv",
+              "%d %s" % (st, body[:200]))
+        sid = h["location"][0].rsplit("/", 1)[1]
+
+        def command(obj):
+            st, _, b = d.rest("POST", "/v1/commands", json.dumps(obj),
+                              {"Content-Type": "application/json"})
+            return st, b.decode()
+
+        # asked before the client has even answered: it waits for the session's SRTP
+        st, b = command({"type": "say", "session": sid, "text": SAY})
+        check(st == 202, "say accepted (202) before DTLS is done", "%d %s" % (st, b))
+        t_say = time.monotonic()
+        await pc.setRemoteDescription(RTCSessionDescription(sdp=body.decode(), type="answer"))
+        end = time.monotonic() + 20
+        while pc.connectionState not in ("connected", "failed") and time.monotonic() < end:
+            await asyncio.sleep(0.1)
+        check(pc.connectionState == "connected", "connected", pc.connectionState)
+        end = time.monotonic() + 15
+        while time.monotonic() < end and not any(t == "playout.end" for t, _ in events):
+            await asyncio.sleep(0.1)
+        await asyncio.sleep(0.5)  # the last packets through the client's jitter buffer
+        said = list(rec)
+        print("say: %.1f s after the command, %d frames (%.2f s) heard" %
+              (time.monotonic() - t_say, len(said), sum(len(a) / r for r, a in said)))
+        check(len(said) > 0, "the client hears the say")
+        if said:
+            x = to16k(said)
+            corr = best_corr(x, src)
+            print("say: correlation with espeak-ng's own rendering %.3f (%.2f s vs %.2f s)" %
+                  (corr, len(x) / 16000, len(src) / 16000))
+            check(corr > CORR_MIN, "what the client hears is the text, spoken", corr)
+            check(abs(len(x) - len(src)) < 0.2 * 16000 + 0.1 * len(src),
+                  "as long as the rendering", (len(x) / 16000, len(src) / 16000))
+
+        # play a file of ai.media_dir
+        n0 = len(rec)
+        st, b = command({"type": "play", "session": sid, "file": "tone.wav"})
+        check(st == 202, "play accepted", "%d %s" % (st, b))
+        end = time.monotonic() + 10
+        while time.monotonic() < end and sum(1 for t, _ in events if t == "playout.end") < 2:
+            await asyncio.sleep(0.1)
+        await asyncio.sleep(0.5)
+        tone = rec[n0:]
+        if tone:
+            x = to16k(tone)
+            spec = np.abs(np.fft.rfft(x * np.hanning(len(x))))
+            peak = np.argmax(spec) * 16000 / len(x)
+            print("play: %.2f s heard, peak at %.1f Hz" % (len(x) / 16000, peak))
+            check(abs(peak - 440) < 10, "the client hears the file's 440 Hz", peak)
+            check(0.8 < len(x) / 16000 < 1.4, "about the file's 1 s", len(x) / 16000)
+        else:
+            check(False, "the client hears the file")
+
+        # errors: refused at once, or a command.error event for what fails later
+        st, b = command({"type": "play", "session": sid, "file": "missing.wav"})
+        check(st == 202, "play of a missing file accepted (it is read on the render thread)", st)
+        st, b = command({"type": "say", "session": "nosuchsession", "text": "hi"})
+        check(st == 404, "say to an unknown session: 404", "%d %s" % (st, b))
+        st, b = command({"type": "play", "session": sid, "file": "../etc/passwd"})
+        check(st == 400, "play of a path that climbs: 400", "%d %s" % (st, b))
+        st, b = command({"type": "set", "session": sid, "stt": "off"})
+        check(st == 409 and "ai.enabled" in b, "set with the AI path off: 409", "%d %s" % (st, b))
+        end = time.monotonic() + 5
+        while time.monotonic() < end and not any(t == "command.error" for t, _ in events):
+            await asyncio.sleep(0.1)
+        errs = [e for t, e in events if t == "command.error"]
+        check(len(errs) == 1 and errs[0].get("session") == sid and "not found" in errs[0]["error"],
+              "the missing file: one command.error naming the session", errs)
+        mine = [t for t, e in events if e.get("session") == sid and t.startswith("playout")]
+        check(mine == ["playout.start", "playout.end"] * 2, "playout.start/end per clip", mine)
+        ends = [e.get("reason") for t, e in events if t == "playout.end"]
+        check(ends == ["done", "done"], "both played to their end", ends)
+        c = d.rest_json("GET", "/v1/stats")["workers"][0]["counters"]
+        heard = sum(len(a) / r for r, a in rec)
+        print("worker: tts_rtp %d (%.2f s), the client decoded %.2f s" %
+              (c["tts_rtp"], c["tts_rtp"] * 0.02, heard))
+        check(c["tts_rtp"] > 50 + 40, "the worker sent both clips", c["tts_rtp"])
+        check(abs(heard - c["tts_rtp"] * 0.02) < 0.3, "the client decoded every packet sent",
+              (heard, c["tts_rtp"] * 0.02))
+        ok = True
+    finally:
+        stop.set()
+        await pc.close()
+        rc = stop_reporting(d, ok)
+        shutil.rmtree(tmp, ignore_errors=True)
+    check(rc == 0, "rtcedge exits 0", rc)
+
+
+def main():
+    exe = sys.argv[1]
+    if "--inner" not in sys.argv:
+        if shutil.which("espeak-ng") is None:
+            print("SKIP: no espeak-ng")
+            return 77
+        return netns_reexec(__file__, [exe], need=("aiortc", "numpy"))
+    asyncio.run(run(exe))
+    print("%d failures" % len(failures))
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
