@@ -8,9 +8,9 @@ on the REST port.
 Checks: a WHIP session's session.created reaches both the Redis stream
 <prefix>:events (XRANGE) and the SSE stream, with the same seq and JSON
 fields; an 'end' command XADDed to <prefix>:commands closes the session
-(reason command) and is acknowledged; a 'say' command (not available until
-the media path carries audio) yields a command.error event; POST
-/v1/commands does the same over REST (202, 404, 501, 400); SSE resumes from
+(reason command) and is acknowledged; a 'say' command for a session that
+does not exist yields a command.error event; POST /v1/commands does the same
+over REST (202, 404, 409 say without voice sessions, 400, 415); SSE resumes from
 Last-Event-ID with exactly the later events. Skips (77) without
 redis-server or python3-redis. Every process it starts it stops by PID.
 """
@@ -130,7 +130,7 @@ def main():
             check(m["event"] == "session.closed" and ev2["session"] == sid and
                   ev2["reason"] == "command", "Redis 'end' command closes the session", m)
             check(d.rest("GET", "/v1/sessions/" + sid)[0] == 404, "REST: the session is gone")
-            # say: not available yet -> command.error
+            # say to a session that is not there -> command.error
             r.xadd("it:commands", {"type": "say", "session": "x" * 8, "text": "hello"})
             m = sse.next()
             check(m["event"] == "command.error", "a command that cannot be applied: command.error", m)
@@ -145,8 +145,8 @@ def main():
             created2 = sse.next()
             cmd = lambda body, ct="application/json": d.rest("POST", "/v1/commands", body,
                                                              {"Content-Type": ct})
-            check(cmd(json.dumps({"type": "say", "session": sid2, "text": "hi"}))[0] == 501,
-                  "REST say: 501 until the media path")
+            check(cmd(json.dumps({"type": "say", "session": sid2, "text": "hi"}))[0] == 409,
+                  "REST say on a node without voice sessions (session.voice = off): 409")
             check(cmd(json.dumps({"type": "end", "session": "nope"}))[0] == 404, "REST end: 404")
             check(cmd("{not json")[0] == 400, "REST command: bad JSON 400")
             check(cmd("{}", "text/plain")[0] == 415, "REST command: wrong type 415")
