@@ -41,6 +41,12 @@ auth_pattern_ok(const char *p, size_t n)
 	return 1;
 }
 
+int
+auth_pattern_valid(const char *p)
+{
+	return auth_pattern_ok(p, strlen(p));
+}
+
 static int
 auth_token_char(char c)
 {

@@ -87,6 +87,8 @@ int auth_enabled(const struct auth *a);
 enum auth_verdict auth_check(const struct auth *a, const char *authz, const char *stream,
 		enum auth_role role, int64_t unix_now, struct auth_grant *g, char *why, size_t whylen);
 
+/* Is @p a stream pattern (RFC 3986 unreserved characters, '*' only last)? */
+int auth_pattern_valid(const char *p);
 /* Does @stream match @pattern (exact, "prefix*", "*")? */
 int auth_pattern_match(const char *pattern, const char *stream);
 

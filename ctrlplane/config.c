@@ -157,6 +157,15 @@ static const struct config_key config_keys[] = {
 			"the directory the play command's files are read from (WAV, 16-bit PCM, "
 			"8-48 kHz); empty = play is refused",
 			NULL, CF_EMPTY},
+	{"export.target", CT_STR, STR(export_target), "",
+			"transceiver export: IPv4:port of a backend on the port's link that gets each "
+			"exported session's audio as plain RTP and may send plain RTP back as its "
+			"outgoing audio; empty = off",
+			NULL, CF_EMPTY},
+	{"export.port_base", CT_U32, OFF(export_port_base), 1024, 65535, "40000",
+			"session i's plain RTP port is export.port_base + i (session.max ports)"},
+	{"export.streams", CT_STR, STR(export_streams), "*",
+			"the streams whose WHIP sessions are exported: a name, prefix* or *"},
 	{"kernels.backend", CT_CHOICE, OFF(kernels_backend), 0, 0, "auto",
 			"AI-path compute: auto (CUDA if a device passes its self-test, else C), cpu, cuda",
 			kernels_backends},
@@ -567,6 +576,54 @@ config_load_file(struct rtc_config *c, const char *path, char *err, size_t errle
 }
 
 int
+config_export_target(const struct rtc_config *c, uint32_t *addr_be, uint16_t *port_be, char *err,
+		size_t errlen)
+{
+	struct sockaddr_storage ss;
+	unsigned sl;
+	char why[CONFIG_ERR_LEN];
+	const struct sockaddr_in *sin = (const struct sockaddr_in *)&ss;
+
+	if (!auth_pattern_valid(c->export_streams)) {
+		snprintf(err, errlen, "export.streams: '%s' is not a stream name, prefix* or *",
+				c->export_streams);
+		return -1;
+	}
+	if (c->export_target[0] == '\0')
+		return 0;
+	if (strcmp(c->export_target, "off") == 0 ||
+			config_listen_parse(c->export_target, &ss, &sl, why, sizeof(why)) < 0) {
+		snprintf(err, errlen, "export.target: expected IPv4:port, not '%s'", c->export_target);
+		return -1;
+	}
+	if (ss.ss_family != AF_INET || sin->sin_addr.s_addr == 0 || sin->sin_port == 0) {
+		snprintf(err, errlen, "export.target: an IPv4 address (not 0.0.0.0) and a port "
+				      "other than 0 are needed (IPv6 backends are not supported)");
+		return -1;
+	}
+	if (c->n_ipv4 == 0) {
+		snprintf(err, errlen, "export.target: needs an IPv4 address of ours (net.ipv4)");
+		return -1;
+	}
+	if (c->export_port_base + c->session_max - 1 > 65535) {
+		snprintf(err, errlen, "export.port_base: %u + session.max (%u) ports pass 65535",
+				c->export_port_base, c->session_max);
+		return -1;
+	}
+	if (c->media_port >= c->export_port_base &&
+			c->media_port < c->export_port_base + c->session_max) {
+		snprintf(err, errlen, "export.port_base: its %u ports hold net.media_port (%u)",
+				c->session_max, c->media_port);
+		return -1;
+	}
+	if (addr_be != NULL)
+		*addr_be = sin->sin_addr.s_addr;
+	if (port_be != NULL)
+		*port_be = sin->sin_port;
+	return 1;
+}
+
+int
 config_validate(const struct rtc_config *c, char *err, size_t errlen)
 {
 	if (c->n_ipv4 == 0 && c->n_ipv6 == 0) {
@@ -611,6 +668,10 @@ config_validate(const struct rtc_config *c, char *err, size_t errlen)
 		}
 		if (auth_rules_parse(c->auth_tokens, NULL, 0, why, sizeof(why)) < 0) {
 			snprintf(err, errlen, "auth.tokens: %s", why);
+			return -1;
+		}
+		if (config_export_target(c, NULL, NULL, why, sizeof(why)) < 0) {
+			snprintf(err, errlen, "%s", why);
 			return -1;
 		}
 		if (c->session_max_per_stream > c->session_max) {
@@ -676,6 +737,26 @@ config_format(const struct rtc_config *c, const struct config_key *k, char *buf,
 	}
 }
 
+/* @text as comment lines of at most ~100 columns (the INI reader takes 200 at most). */
+static void
+dump_comment(FILE *out, const char *text)
+{
+	while (*text != '\0') {
+		size_t n = strlen(text), cut = n;
+		if (n > 96) {
+			cut = 96;
+			while (cut > 0 && text[cut] != ' ')
+				cut--;
+			if (cut == 0)
+				cut = 96; /* one long word: cut it */
+		}
+		fprintf(out, "; %.*s\n", (int)cut, text);
+		text += cut;
+		while (*text == ' ')
+			text++;
+	}
+}
+
 void
 config_dump(const struct rtc_config *c, FILE *out)
 {
@@ -689,8 +770,9 @@ config_dump(const struct rtc_config *c, FILE *out)
 			snprintf(section, sizeof(section), "%.*s", (int)slen, config_keys[i].name);
 			fprintf(out, "%s[%s]\n", i ? "\n" : "", section);
 		}
-		fprintf(out, "; %s (default: %s)\n", config_keys[i].help,
+		snprintf(val, sizeof(val), "%s (default: %s)", config_keys[i].help,
 				config_keys[i].def[0] ? config_keys[i].def : "empty");
+		dump_comment(out, val);
 		if (config_keys[i].flags & CF_SECRET) {
 			/* redacted: a comment, so loading the dump keeps the loader's value */
 			if (((const char *)c + config_keys[i].off)[0] != '\0')

@@ -104,6 +104,9 @@ struct rtc_config {
 	char ai_phrases[2048];
 	uint32_t ai_threads;
 	char ai_media_dir[256];
+	char export_target[64];
+	uint32_t export_port_base;
+	char export_streams[64];
 	/* [kernels] */
 	uint32_t kernels_backend; /* enum kernels_pref */
 	/* [redis] (ctrlplane/redis_link.h) */
@@ -151,6 +154,13 @@ int config_key_at(const struct rtc_config *c, size_t i, int reveal, const char *
  * 0 and @ss/@sslen filled, 1 for off, or -1 with the problem in @err.
  */
 struct sockaddr_storage;
+/*
+ * export.target checked with export.port_base, export.streams, net.media_port,
+ * session.max: 0 (off), 1 (on: the backend in *@addr_be, *@port_be if not
+ * NULL), or -1 with "key: problem" in @err.
+ */
+int config_export_target(const struct rtc_config *c, uint32_t *addr_be, uint16_t *port_be,
+		char *err, size_t errlen);
 int config_listen_parse(const char *s, struct sockaddr_storage *ss, unsigned *sslen, char *err,
 		size_t errlen);
 /* Write every key with its default and help text. */

@@ -189,6 +189,15 @@ session_note(void *ctx, int what, const struct sess *s, enum sess_close_reason r
 			    : what == SESS_NOTE_CONNECTED ? EVENT_SESSION_CONNECTED
 							  : EVENT_SESSION_CLOSED;
 
+	/* the transceiver export's directory: which worker and slot own the session's port
+	 * (written before its ADD reaches the worker, cleared with its DEL) */
+	if (s->export_audio && c->dp != NULL && c->dp->exp_owner != NULL &&
+			s->idx < c->dp->nif.export_count) {
+		if (what == SESS_NOTE_CREATED)
+			c->dp->exp_owner[s->idx] = export_owner_make(s->worker, s->slot);
+		else if (what == SESS_NOTE_CLOSED)
+			c->dp->exp_owner[s->idx] = 0;
+	}
 	if (what == SESS_NOTE_CLOSED && c->mp != NULL) {
 		media_pipeline_close_session(c->mp, s->idx); /* its speech ends, its stream goes */
 		c->ai_set_on[s->idx] = 0;

@@ -302,6 +302,17 @@ main(int argc, char **argv)
 		memcpy(mac, ea.addr_bytes, 6);
 	}
 	netif_from_config(&dp.nif, &o.cfg, mac);
+	if (config_export_target(&o.cfg, &dp.exp.addr, &dp.exp.port, err, sizeof(err)) > 0) {
+		/* the transceiver export: a port per session index, and who owns each */
+		dp.nif.export_base = (uint16_t)o.cfg.export_port_base;
+		dp.nif.export_count = (uint16_t)o.cfg.session_max;
+		dp.exp_owner = calloc(o.cfg.session_max, sizeof(*dp.exp_owner));
+		if (dp.exp_owner == NULL) {
+			fprintf(stderr, "rtcedge: out of memory (export directory)\n");
+			code = EX_OSERR;
+			goto out_port;
+		}
+	}
 	dp.port_id = pp.port_id;
 	dp.remb_max_bps = (uint64_t)o.cfg.max_bitrate_kbps * 1000;
 	for (unsigned i = 0; i < RTE_MAX_NUMA_NODES && dp.pool == NULL; i++)
@@ -356,6 +367,7 @@ main(int argc, char **argv)
 	control_fini(ctl);
 	port_teardown(&ps);
 	worker_teardown(&dp);
+	free((void *)dp.exp_owner);
 	rte_eal_cleanup();
 	return code;
 
@@ -364,6 +376,7 @@ out_workers:
 out_port:
 	control_fini(ctl);
 	port_teardown(&ps);
+	free((void *)dp.exp_owner);
 out_eal:
 	rte_eal_cleanup();
 	return code;

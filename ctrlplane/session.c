@@ -547,6 +547,7 @@ sessmgr_commit(struct sessmgr *m, struct sess *s, const char *remote_ufrag,
 	c->media.stream = s->stream_idx;
 	c->media.role = s->role == SESS_ROLE_WHIP ? 0 : 1;
 	c->media.echo = s->echo;
+	c->media.export_audio = s->export_audio;
 	c->media.pt[0] = c->media.pt[1] = c->media.rtx_pt = DPMSG_PT_NONE;
 	for (unsigned k = 0; k < s->n_tracks; k++) {
 		const struct sess_track *t = &s->tracks[k];

@@ -153,6 +153,7 @@ struct sess {
 	uint16_t srtp_profile;           /* enum dtls_srtp_profile once keyed; 0 before */
 	uint8_t srtp_ready;              /* the worker installed the SRTP contexts */
 	uint8_t echo;                    /* voice echo: its audio back to it (session.voice) */
+	uint8_t export_audio;            /* transceiver export (export.target, export.streams) */
 };
 
 struct sess_stream {

@@ -147,6 +147,8 @@ whip_init(struct whip *w, const struct rtc_config *cfg, struct sessmgr *sm,
 	}
 	w->n_links = (unsigned)n;
 	w->voice = (uint8_t)cfg->voice;
+	w->export_on = cfg->export_target[0] != '\0';
+	snprintf(w->export_streams, sizeof(w->export_streams), "%s", cfg->export_streams);
 	sdp_policy_default(&w->pol[SESS_ROLE_WHIP],
 			cfg->voice == CONFIG_VOICE_OFF ? SDP_MODE_WHIP : SDP_MODE_VOICE);
 	sdp_policy_default(&w->pol[SESS_ROLE_WHEP], SDP_MODE_WHEP);
@@ -453,6 +455,8 @@ post_offer(struct whip *w, const struct http_req *q, struct http_resp *r, enum s
 	}
 	session_summary(s, w->answer);
 	s->echo = role == SESS_ROLE_WHIP && w->voice == CONFIG_VOICE_ECHO;
+	s->export_audio = role == SESS_ROLE_WHIP && w->export_on &&
+			  auth_pattern_match(w->export_streams, stream);
 	s->peer_family = q->peer_family;
 	memcpy(s->peer, q->peer, sizeof(s->peer));
 	s->created_unix = q->unix_s;

@@ -57,6 +57,8 @@ struct whip {
 	struct sdp_policy pol[2];                         /* by role */
 	struct sdp_local local;                           /* template: fingerprint, addresses, port */
 	uint8_t voice;                                    /* enum config_voice */
+	uint8_t export_on;                                /* export.target is set */
+	char export_streams[64];                          /* export.streams */
 	/* scratch, reused by every request (the control lcore is single-threaded) */
 	struct sdp_desc *offer;
 	struct sdp_answer *answer;

@@ -64,6 +64,7 @@ struct dpmsg_media {
 	uint32_t stream;         /* the node's stream index (session.c) */
 	uint8_t role;            /* 0 publisher (WHIP), 1 viewer (WHEP) */
 	uint8_t echo;            /* voice: the publisher's audio back to it */
+	uint8_t export_audio;    /* its audio to export.target as plain RTP, and back (export.h) */
 	uint8_t pt[2];           /* negotiated PT by kind, [0] audio [1] video; DPMSG_PT_NONE */
 	uint8_t rtx_pt;          /* the video rtx PT, DPMSG_PT_NONE */
 	uint32_t local_ssrc[2];  /* what we send per kind (viewers) */

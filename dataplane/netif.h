@@ -30,6 +30,8 @@ struct netif {
 	uint8_t mac[6];
 	uint16_t vlan;	     /* 802.1Q VID, 0 = untagged */
 	uint16_t media_port; /* host order */
+	uint16_t export_base;  /* export.h: session i's plain RTP port is export_base + i */
+	uint16_t export_count; /* 0: no export ports */
 	uint8_t n_ip4;
 	uint8_t n_ip6;
 	struct netif_ip4 ip4[NETIF_MAX_ADDRS];

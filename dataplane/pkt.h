@@ -21,7 +21,7 @@ enum pkt_verdict {
 	PKT_DROP,     /* counted; free the buffer */
 	PKT_CONSUMED, /* absorbed (e.g. an ARP reply learned); free the buffer */
 	PKT_TX,	      /* a reply was built in place; *len is its length */
-	PKT_MEDIA,    /* a datagram to our media port; see struct pkt_media */
+	PKT_MEDIA,    /* a datagram to our media port (or an export port); struct pkt_media */
 };
 
 /* Both ends of a UDP flow. IPv4 addresses are IPv4-mapped IPv6. */

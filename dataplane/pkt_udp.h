@@ -1,5 +1,6 @@
 /*
- * UDP input (RFC 768, RFC 8200 §8.1): verify, keep the media port, classify
+ * UDP input (RFC 768, RFC 8200 §8.1): verify, keep the media port (and the
+ * transceiver export's ports, export.h), classify
  * (RFC 7983). Inline: it runs for every media packet, behind IPv4 or IPv6,
  * and is small enough to fold into both callers.
  */
@@ -33,7 +34,9 @@ pkt_udp_input(const struct pkt_ctx *c, struct pkt_frame *f, uint64_t pseudo, uin
 					cksum_fold(cksum_partial(cksum_add64(pseudo, cksum_be16(ulen)), uh, ulen)) != 0xffff)) {
 		return pkt_drop(c, RTC_DROP_udp_bad_cksum);
 	}
-	if (rte_be_to_cpu_16(uh->dst_port) != c->nif->media_port)
+	if (rte_be_to_cpu_16(uh->dst_port) != c->nif->media_port &&
+			(uint16_t)(rte_be_to_cpu_16(uh->dst_port) - c->nif->export_base) >=
+					c->nif->export_count)
 		return pkt_drop(c, RTC_DROP_udp_closed_port);
 
 	m->payload_off = (uint16_t)(f->l4_off + sizeof(*uh));

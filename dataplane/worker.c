@@ -612,6 +612,112 @@ worker_tap(struct worker *w, const struct wsess *s, const uint8_t *rtp, uint16_t
 		rtc_stats_inc(&w->stats, RTC_STAT_tap_pushed);
 }
 
+/*
+ * The transceiver export, out: a session's unprotected audio RTP as it came, in
+ * plain UDP from our export port for the session to export.target. Its MAC from
+ * the neighbour cache; not known, an ARP request (at most every 200 ms) and the
+ * packet is dropped (counted); learned more than a minute ago, an ARP request
+ * too (the kernel of the backend may not talk to us by itself).
+ */
+static void
+worker_export_out(const struct dp *dp, struct worker *w, struct rte_mempool *pool,
+		const struct wsess *s, const uint8_t *rtp, uint16_t len, uint64_t now_us)
+{
+	uint8_t l2[18], ip[16], mac[6], *frame;
+	uint16_t l2_len, hlen;
+	struct pkt_flow f;
+	struct rte_mbuf *m;
+	int fresh, known;
+
+	if (export_flow(&dp->nif, &dp->exp, s->sess_id, &f) != 0)
+		return;
+	neigh_ip4_mapped(dp->exp.addr, ip);
+	fresh = neigh_lookup(&w->neigh, ip, now_us, EXPORT_NEIGH_FRESH_US, mac) == 0;
+	known = fresh || neigh_lookup(&w->neigh, ip, now_us, UINT64_MAX, mac) == 0;
+	if (!known)
+		rtc_stats_inc(&w->stats, RTC_DROP_export_no_neigh);
+	/* unknown, or learned long ago: ask (and, if known, go on with what we have) */
+	if (!fresh && now_us - w->exp_arp_us >= EXPORT_ARP_GAP_US &&
+			(m = rte_pktmbuf_alloc(pool)) != NULL) {
+		frame = (uint8_t *)rte_pktmbuf_append(m, 64);
+		hlen = frame ? export_arp_request(frame, 64, &dp->nif, &dp->exp) : 0;
+		if (hlen == 0) {
+			rte_pktmbuf_free(m);
+			return;
+		}
+		rte_pktmbuf_trim(m, (uint16_t)(64 - hlen));
+		w->exp_arp_us = now_us;
+		rtc_stats_inc(&w->stats, RTC_STAT_export_arp);
+		worker_tx(dp, w, m);
+	}
+	if (!known)
+		return;
+	l2_len = export_l2(l2, &dp->nif, mac);
+	hlen = pkt_udp_headers_len(4, l2_len);
+	m = rte_pktmbuf_alloc(pool);
+	frame = m ? (uint8_t *)rte_pktmbuf_append(m, (uint16_t)(hlen + len)) : NULL;
+	if (frame == NULL) {
+		if (m != NULL)
+			rte_pktmbuf_free(m);
+		rtc_stats_inc(&w->stats, RTC_DROP_fwd_no_mbuf);
+		return;
+	}
+	memcpy(frame + hlen, rtp, len);
+	pkt_udp_build(frame, l2, l2_len, &f, len);
+	rtc_stats_inc(&w->stats, RTC_STAT_export_out);
+	worker_tx(dp, w, m);
+}
+
+/*
+ * The transceiver export, in: plain RTP from export.target to a session's export
+ * port becomes that session's outgoing audio (our payload type and SSRC, the
+ * backend's sequence numbers and timestamps), protected and sent on its pair.
+ * 1 if @m was consumed (handed to the session's worker).
+ */
+static int
+worker_export_in(const struct dp *dp, struct worker *w, struct rte_mbuf *m,
+		const struct pkt_media *meta)
+{
+	int32_t idx = export_port_index(&dp->nif, rte_be_to_cpu_16(meta->flow.lport));
+	uint32_t own = idx >= 0 && dp->exp_owner != NULL ? dp->exp_owner[idx] : 0;
+	const uint8_t *pl = rte_pktmbuf_mtod_offset(m, const uint8_t *, meta->payload_off);
+	uint8_t ip[16];
+	struct wsess *s;
+
+	neigh_ip4_mapped(dp->exp.addr, ip);
+	if (meta->flow.family != 4 || memcmp(meta->flow.raddr, ip, 16) != 0) {
+		rtc_stats_inc(&w->stats, RTC_DROP_export_bad_source);
+		return 0;
+	}
+	if (own == 0) {
+		rtc_stats_inc(&w->stats, RTC_DROP_export_no_session);
+		return 0;
+	}
+	if (export_owner_worker(own) != w->idx) {
+		if (!m->hash.usr && export_owner_worker(own) < dp->n_workers)
+			return worker_handoff(dp, w, m, export_owner_worker(own)) == 0;
+		rtc_stats_inc(&w->stats, RTC_DROP_export_no_session);
+		return 0;
+	}
+	if (meta->cls != DEMUX_RTP) {
+		rtc_stats_inc(&w->stats, RTC_DROP_export_not_rtp);
+		return 0;
+	}
+	s = export_owner_slot(own) < w->sess.cap ? &w->sess.s[export_owner_slot(own)] : NULL;
+	if (s == NULL || !s->active || !s->export_audio || s->sess_id != (uint32_t)idx || s->pt[0] == DPMSG_PT_NONE ||
+			s->local_ssrc[0] == 0) {
+		rtc_stats_inc(&w->stats, RTC_DROP_export_no_session);
+		return 0;
+	}
+	if (worker_send_srtp(dp, w, m->pool, s, 0, pl, meta->payload_len, s->pt[0],
+			    s->local_ssrc[0]) == 0) {
+		s->tx_pkts[0]++;
+		s->tx_kind_bytes[0] += meta->payload_len;
+		rtc_stats_inc(&w->stats, RTC_STAT_export_in);
+	}
+	return 0;
+}
+
 /* A publisher's unprotected RTP to every viewer of its stream on this worker. */
 static void
 worker_fanout(const struct dp *dp, struct worker *w, struct rte_mempool *pool, struct wsess *pub,
@@ -731,6 +837,8 @@ worker_media_flow(const struct dp *dp, struct worker *w, struct rte_mbuf *m,
 			worker_fanout(dp, w, m->pool, s, pl, len, now_us);
 			if (w->tap != NULL && wsess_kind_of_pt(s, fwd_rtp_pt(pl, len)) == 0)
 				worker_tap(w, s, pl, len, now_us);
+			if (s->export_audio && wsess_kind_of_pt(s, fwd_rtp_pt(pl, len)) == 0)
+				worker_export_out(dp, w, m->pool, s, pl, len, now_us);
 			/* voice echo: its audio back to it, as our track */
 			if (s->echo && wsess_kind_of_pt(s, fwd_rtp_pt(pl, len)) == 0 &&
 					s->local_ssrc[0] != 0 &&
@@ -784,6 +892,8 @@ worker_media(const struct dp *dp, struct worker *w, struct rte_mbuf *m,
 	/* counted once, by the worker that received it (not again after a hand-off) */
 	if (!m->hash.usr)
 		rtc_stats_inc(&w->stats, cls_stat[meta->cls]);
+	if (meta->flow.lport != rte_cpu_to_be_16(dp->nif.media_port))
+		return worker_export_in(dp, w, m, meta);
 	if (meta->cls != DEMUX_STUN)
 		return worker_media_flow(dp, w, m, meta, now_us);
 	switch (wsess_stun(&w->sess, now_us, &meta->flow, rte_pktmbuf_mtod(m, const uint8_t *),

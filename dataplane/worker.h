@@ -17,6 +17,7 @@
 #include <rte_cycles.h>
 #include <rte_mbuf.h>
 
+#include "export.h"
 #include "neigh.h"
 #include "netif.h"
 #include "stats.h"
@@ -56,6 +57,7 @@ struct worker {
 	struct rte_ring *announce;  /* struct wsess_announce from other workers (2+ workers) */
 	struct srtp_engine *srtp_eng;
 	uint64_t rtcp_last_us; /* receiver reports to publishers: last round */
+	uint64_t exp_arp_us;   /* the last ARP request for export.target */
 	struct media_tap_ring *tap; /* publishers' audio to the media pipeline; NULL: off */
 	struct wsess_table sess;
 	struct neigh_table neigh;
@@ -82,6 +84,10 @@ struct dp {
 	uint64_t tx_drain_tsc; /* flush a partial TX burst after this many TSC cycles */
 	struct rte_mempool *pool; /* for frames workers make (forwarding, RTCP); NUMA: see port.c */
 	uint64_t remb_max_bps;    /* the most a publisher is told it may send (REMB) */
+	/* the transceiver export (export.h): the backend, and per session index its owner
+	 * (written by the control lcore before the session's ADD, cleared after its DEL) */
+	struct export_target exp;
+	volatile uint32_t *exp_owner; /* nif.export_count entries */
 	struct worker *workers; /* n_workers, cache-aligned */
 };
 

@@ -262,6 +262,7 @@ wsess_apply(struct wsess_table *t, const struct dpmsg_cmd *c, uint64_t now_us,
 		s->sess_id = c->sess_id;
 		s->role = c->media.role;
 		s->echo = c->media.echo;
+		s->export_audio = c->media.export_audio;
 		memcpy(s->pt, c->media.pt, sizeof(s->pt));
 		s->rtx_pt = c->media.rtx_pt;
 		memcpy(s->local_ssrc, c->media.local_ssrc, sizeof(s->local_ssrc));

@@ -65,6 +65,7 @@ struct wsess {
 	/* media (dpmsg_media of the ADD) */
 	uint8_t role; /* 0 publisher, 1 viewer */
 	uint8_t echo; /* voice echo */
+	uint8_t export_audio; /* transceiver export (export.h): port export_base + sess_id */
 	uint8_t pt[2];
 	uint8_t rtx_pt;
 	uint32_t local_ssrc[2];

@@ -75,6 +75,8 @@ fuzz_setup(void)
 		memcpy(nif->mac, fuzz_mac, 6);
 		nif->vlan = fuzz_vlans[i];
 		nif->media_port = 20000;
+		nif->export_base = 40000; /* the transceiver export's ports too */
+		nif->export_count = 1024;
 		fuzz_add4(nif, "198.18.0.2", 24);
 		fuzz_add4(nif, "10.1.2.3", 24);
 		fuzz_add4(nif, "10.9.9.9", 16);

@@ -14,6 +14,7 @@
 
 #include <cmocka.h>
 
+#include "export.h"
 #include "pkt.h"
 
 /* ---- addresses ---- */
@@ -2117,6 +2118,90 @@ test_pkt_drop_udp_closed_port(void **state)
 	expect_drop(x, &f, RTC_DROP_udp_closed_port);
 }
 
+/* The transceiver export's ports (export.h): [export_base, export_base + export_count) are
+ * delivered like the media port, the ports around them are closed; none when the count is 0. */
+static void
+test_pkt_export_ports(void **state)
+{
+	struct fx *x = *state;
+	struct frame f;
+	uint8_t rtp[12] = {0x80, 96};
+	static const uint16_t open_ports[] = {40000, 40001, 40099};
+	static const uint16_t closed_ports[] = {39999, 40100, 65535, 0, 1};
+
+	build_udp4(&f, PEER4, OUR4, 40000, rtp, sizeof(rtp));
+	expect_drop(x, &f, RTC_DROP_udp_closed_port); /* no export ports yet */
+	x->nif.export_base = 40000;
+	x->nif.export_count = 100;
+	for (size_t i = 0; i < sizeof(open_ports) / sizeof(open_ports[0]); i++) {
+		build_udp4(&f, PEER4, OUR4, open_ports[i], rtp, sizeof(rtp));
+		assert_int_equal(run(x, &f), PKT_MEDIA);
+		assert_int_equal(x->m.cls, DEMUX_RTP);
+		assert_int_equal(rte_be_to_cpu_16(x->m.flow.lport), open_ports[i]);
+		assert_int_equal(export_port_index(&x->nif, open_ports[i]), open_ports[i] - 40000);
+	}
+	for (size_t i = 0; i < sizeof(closed_ports) / sizeof(closed_ports[0]); i++) {
+		build_udp4(&f, PEER4, OUR4, closed_ports[i], rtp, sizeof(rtp));
+		expect_drop(x, &f, RTC_DROP_udp_closed_port);
+		assert_int_equal(export_port_index(&x->nif, closed_ports[i]), -1);
+	}
+	/* a range that ends at the last port */
+	x->nif.export_base = 65530;
+	x->nif.export_count = 6;
+	build_udp4(&f, PEER4, OUR4, 65535, rtp, sizeof(rtp));
+	assert_int_equal(run(x, &f), PKT_MEDIA);
+	build_udp4(&f, PEER4, OUR4, 0, rtp, sizeof(rtp));
+	expect_drop(x, &f, RTC_DROP_udp_closed_port);
+	/* the media port still is */
+	build_udp4(&f, PEER4, OUR4, MEDIA_PORT, rtp, sizeof(rtp));
+	assert_int_equal(run(x, &f), PKT_MEDIA);
+}
+
+/* export.c's frames: the ARP request for the backend, the L2 header (with a VLAN), the flow. */
+static void
+test_pkt_export_frames(void **state)
+{
+	struct fx *x = *state;
+	struct export_target t = {.addr = rte_cpu_to_be_32(0xc6120003), .port = rte_cpu_to_be_16(5004)};
+	uint8_t buf[64], l2[18];
+	static const uint8_t dst[6] = {2, 0, 0, 0, 0, 9};
+	struct pkt_flow fl;
+	uint16_t n;
+
+	n = export_arp_request(buf, sizeof(buf), &x->nif, &t);
+	assert_int_equal(n, 42);
+	assert_memory_equal(buf, "\xff\xff\xff\xff\xff\xff", 6);
+	assert_memory_equal(buf + 6, x->nif.mac, 6);
+	assert_memory_equal(buf + 12, "\x08\x06\x00\x01\x08\x00\x06\x04\x00\x01", 10);
+	assert_memory_equal(buf + 22, x->nif.mac, 6);
+	assert_memory_equal(buf + 28, &x->nif.ip4[0].addr, 4);
+	assert_memory_equal(buf + 32, "\0\0\0\0\0\0", 6);
+	assert_memory_equal(buf + 38, "\xc6\x12\x00\x03", 4);
+	assert_int_equal(export_arp_request(buf, 41, &x->nif, &t), 0); /* no room */
+	assert_int_equal(export_l2(l2, &x->nif, dst), 14);
+	assert_memory_equal(l2, dst, 6);
+	assert_memory_equal(l2 + 12, "\x08\x00", 2);
+	x->nif.vlan = 7;
+	assert_int_equal(export_l2(l2, &x->nif, dst), 18);
+	assert_memory_equal(l2 + 12, "\x81\x00\x00\x07\x08\x00", 6);
+	assert_int_equal(export_arp_request(buf, sizeof(buf), &x->nif, &t), 46);
+	assert_memory_equal(buf + 12, "\x81\x00\x00\x07\x08\x06", 6);
+	x->nif.vlan = 0;
+	assert_int_equal(export_flow(&x->nif, &t, 0, &fl), -1); /* no export ports */
+	x->nif.export_base = 40000;
+	x->nif.export_count = 10;
+	assert_int_equal(export_flow(&x->nif, &t, 10, &fl), -1);
+	assert_int_equal(export_flow(&x->nif, &t, 9, &fl), 0);
+	assert_int_equal(fl.family, 4);
+	assert_int_equal(rte_be_to_cpu_16(fl.lport), 40009);
+	assert_int_equal(fl.rport, t.port);
+	assert_memory_equal(fl.raddr + 12, "\xc6\x12\x00\x03", 4);
+	assert_memory_equal(fl.laddr + 12, &x->nif.ip4[0].addr, 4);
+	assert_int_equal(export_owner_worker(export_owner_make(3, 77)), 3);
+	assert_int_equal(export_owner_slot(export_owner_make(3, 77)), 77);
+	assert_int_not_equal(export_owner_make(0, 0), 0);
+}
+
 static void
 test_pkt_drop_media_truncated(void **state)
 {
@@ -2260,6 +2345,10 @@ test_pkt_every_reachable_drop_reason_tested(void **state)
 				i == RTC_DROP_dtls_down_no_pair || i == RTC_DROP_rtp_not_forwarded ||
 				i == RTC_DROP_fwd_no_mbuf || i == RTC_DROP_fwd_protect_failed)
 			continue;
+		/* counted by the worker's transceiver export (tests/integration/export_aiortc.py) */
+		if (i == RTC_DROP_export_no_neigh || i == RTC_DROP_export_bad_source ||
+				i == RTC_DROP_export_no_session || i == RTC_DROP_export_not_rtp)
+			continue;
 		if (!drops_seen[i])
 			fail_msg("no test drives pkt_process to %s",
 					rtc_stats_name((enum rtc_stat)i));
@@ -2349,6 +2438,8 @@ main(void)
 		T(test_pkt_drop_udp_truncated),
 		T(test_pkt_drop_udp_bad_cksum),
 		T(test_pkt_drop_udp_closed_port),
+		T(test_pkt_export_ports),
+		T(test_pkt_export_frames),
 		T(test_pkt_drop_media_truncated),
 		T(test_pkt_drop_media_unknown_class),
 		T(test_pkt_hw_ip4_bad_drops_a_good_header),

@@ -1,0 +1,195 @@
+#!/usr/bin/python3
+"""The transceiver export (export.target): a backend that is no WebRTC peer
+gets a session's decrypted audio as plain RTP and sends plain RTP back as the
+session's outgoing audio. Here the backend is a UDP socket on the kernel side
+of the TAP (a second address, inside the test's namespace) that sends every packet it
+gets straight back; an aiortc client offers sendrecv audio (session.voice =
+agent), speaks, and must hear its own speech: client -> SRTP -> worker
+(unprotect) -> plain RTP -> backend -> plain RTP -> worker (our SSRC and PT,
+protect) -> SRTP -> client.
+
+Also: the backend gets RTP version 2 with the client's Opus payload type,
+unencrypted (its payloads decode: the correlation proves it); datagrams to
+an export port from another address, or to the port of no exported session,
+are dropped and counted; a bad export.target is refused naming the key.
+
+  export_aiortc.py RTCEDGE
+
+Skips (77) without root, TAP, aiortc, numpy or espeak-ng.
+"""
+import asyncio
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+from media_util import best_corr, load_mono16k, speech_wav  # noqa: E402
+from rtcedge_proc import (OUR_IP, PEER_IP, TAP_IF, check, failures, netns_reexec,  # noqa: E402
+                          stop_reporting, tap_up)
+
+BACKEND_PORT = 40500
+PORT_BASE = 41000
+BACKEND_IP = "198.18.0.3"  # an address the kernel never ARPs from: the worker must ask
+CORR_MIN = 0.8
+RECORD_S = 4.0
+
+
+def backend(sock, stats, stop):
+    """Echo every datagram to its sender; note what came."""
+    sock.settimeout(0.2)
+    while not stop.is_set():
+        try:
+            data, addr = sock.recvfrom(2048)
+        except socket.timeout:
+            continue
+        stats["n"] += 1
+        stats["from"].add(addr)
+        if len(data) >= 12 and data[0] >> 6 == 2:
+            stats["rtp"] += 1
+            stats["pt"].add(data[1] & 0x7f)
+        sock.sendto(data, addr)
+
+
+async def run(exe):
+    import aioice.ice
+    import numpy as np
+    from aiortc import RTCPeerConnection, RTCSessionDescription
+    from aiortc.contrib.media import MediaPlayer
+    from rtcedge_proc import Daemon
+
+    # a bad target names the key (no EAL needed for --check-config)
+    for bad in ("[fd00::1]:5000", "198.18.0.1", "198.18.0.1:0"):
+        r = subprocess.run([exe, "--check-config", "--set", "export.target=" + bad],
+                           capture_output=True, text=True)
+        check(r.returncode == 78 and "export.target" in r.stderr,
+              "export.target=%s refused (78, names the key)" % bad,
+              (r.returncode, r.stderr.strip()))
+    r = subprocess.run([exe, "--check-config", "--set", "export.target=10.0.0.1:5000",
+                        "--set", "export.port_base=20000"], capture_output=True, text=True)
+    check(r.returncode == 78 and "net.media_port" in r.stderr,
+          "export ports over the media port refused", (r.returncode, r.stderr.strip()))
+
+    aioice.ice.get_host_addresses = lambda use_ipv4, use_ipv6: [PEER_IP]
+    tmp = tempfile.mkdtemp(prefix="rtc-export-")
+    wav = speech_wav(tmp)
+    src = load_mono16k(wav)
+    d = Daemon(exe, ["http.rate_limit=0", "session.idle_timeout_s=0", "session.voice=agent",
+                     "export.target=%s:%d" % (BACKEND_IP, BACKEND_PORT),
+                     "export.port_base=%d" % PORT_BASE],
+               name="export", vdev="net_tap0,iface=" + TAP_IF)
+    d.start()
+    pc = RTCPeerConnection()
+    stop = threading.Event()
+    stats = {"n": 0, "rtp": 0, "pt": set(), "from": set()}
+    ok = False
+    try:
+        tap_up()
+        subprocess.run(["ip", "addr", "add", BACKEND_IP + "/24", "dev", TAP_IF], check=True)
+        sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        sock.bind((BACKEND_IP, BACKEND_PORT))
+        th = threading.Thread(target=backend, args=(sock, stats, stop), daemon=True)
+        th.start()
+        rec = []
+
+        def on_track(track):
+            async def pull():
+                while True:
+                    try:
+                        f = await track.recv()
+                    except Exception:
+                        return
+                    a = f.to_ndarray().astype(np.float64).reshape(-1, len(f.layout.channels))
+                    rec.append((f.sample_rate, a.mean(axis=1)))
+            asyncio.ensure_future(pull())
+        pc.on("track", on_track)
+        pc.addTrack(MediaPlayer(wav, loop=True).audio)
+        await pc.setLocalDescription(await pc.createOffer())
+        opus_pt = int([ln for ln in pc.localDescription.sdp.splitlines()
+                       if "opus/48000" in ln][0].split(":")[1].split()[0])
+        st, h, body = d.http("POST", "/whip/exp1", pc.localDescription.sdp,
+                             {"Content-Type": "application/sdp"})
+        check(st == 201 and "a=sendrecv" in body.decode(), "WHIP POST 201, answered sendrecv",
+              "%d %s" % (st, body[:200]))
+        await pc.setRemoteDescription(RTCSessionDescription(sdp=body.decode(), type="answer"))
+        end = time.monotonic() + 20
+        while pc.connectionState not in ("connected", "failed") and time.monotonic() < end:
+            await asyncio.sleep(0.1)
+        check(pc.connectionState == "connected", "connected", pc.connectionState)
+        await asyncio.sleep(RECORD_S)
+        c = d.rest_json("GET", "/v1/stats")["workers"][0]["counters"]
+        print("backend: %d datagrams (%d RTP, PT %s) from %s; worker: export_out %d, "
+              "export_in %d, export_arp %d" % (stats["n"], stats["rtp"], sorted(stats["pt"]),
+                                               sorted(stats["from"]), c["export_out"],
+                                               c["export_in"], c.get("export_arp", 0)))
+        check(stats["rtp"] > 100 and stats["rtp"] == stats["n"], "the backend gets plain RTP",
+              stats)
+        check(stats["pt"] == {opus_pt}, "with the client's Opus payload type", stats["pt"])
+        ports = {p for a, p in stats["from"]}
+        check({a for a, p in stats["from"]} == {OUR_IP} and len(ports) == 1 and
+              list(ports)[0] >= PORT_BASE, "from one export port of ours", stats["from"])
+        check(c["export_in"] > 100, "the worker sends the backend's RTP on", c["export_in"])
+        check(c["export_arp"] >= 1, "the worker asked for the backend's MAC (ARP)", c["export_arp"])
+        if rec:
+            rate = rec[0][0]
+            x = np.concatenate([a for _, a in rec])
+            t = np.arange(0, len(x) / rate, 1 / 16000.0)
+            x16 = np.interp(t, np.arange(len(x)) / rate, x)[8000:]
+            corr = best_corr(x16, src)
+            print("client: %.1f s of audio back through the backend, correlation %.3f" %
+                  (len(x) / rate, corr))
+            check(corr > CORR_MIN, "the client hears its speech back through the backend", corr)
+        else:
+            check(False, "the client decodes audio from the backend")
+
+        # strangers: another address to the session's export port, our address to the
+        # port of a session index nobody has
+        port = list(ports)[0] if ports else PORT_BASE
+        drops = lambda: d.rest_json("GET", "/v1/stats")["workers"][0]["drops"]  # noqa: E731
+        d0 = drops()
+        rtp = bytes([0x80, opus_pt, 0, 1, 0, 0, 0, 1, 1, 2, 3, 4]) + b"\xf8" * 20
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as o:
+            o.bind((PEER_IP, 0))
+            for _ in range(3):
+                o.sendto(rtp, (OUR_IP, port))
+        sock.sendto(rtp, (OUR_IP, PORT_BASE + 999))
+        sock.sendto(rtp, (OUR_IP, PORT_BASE + 998))
+        end = time.monotonic() + 3
+        while time.monotonic() < end:
+            d1 = drops()
+            if (d1.get("export_bad_source", 0) - d0.get("export_bad_source", 0) >= 3 and
+                    d1.get("export_no_session", 0) - d0.get("export_no_session", 0) >= 2):
+                break
+            await asyncio.sleep(0.1)
+        check(d1.get("export_bad_source", 0) - d0.get("export_bad_source", 0) == 3,
+              "from another address: dropped, counted", d1.get("export_bad_source"))
+        check(d1.get("export_no_session", 0) - d0.get("export_no_session", 0) == 2,
+              "to no session's port: dropped, counted", d1.get("export_no_session"))
+        ok = True
+    finally:
+        stop.set()
+        await pc.close()
+        rc = stop_reporting(d, ok)
+        shutil.rmtree(tmp, ignore_errors=True)
+    check(rc == 0, "rtcedge exits 0", rc)
+
+
+def main():
+    exe = sys.argv[1]
+    if "--inner" not in sys.argv:
+        if shutil.which("espeak-ng") is None:
+            print("SKIP: no espeak-ng")
+            return 77
+        return netns_reexec(__file__, [exe], need=("aiortc", "numpy"))
+    asyncio.run(run(exe))
+    print("%d failures" % len(failures))
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
