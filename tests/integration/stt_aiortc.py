@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Speech-to-text of a live session: an aiortc WHIP publisher says two commands
+"""Speech-to-text of a live session: an aiortc WHIP publisher says three commands
 (espeak-ng, with silence around them) to rtcedge on net_tap in a network
 namespace this test creates, with ai.enabled: the worker taps the decrypted
 Opus packets to the media pipeline (Opus decode, resample, log-mel, VAD,
@@ -10,7 +10,10 @@ the session's id and stream.
   stt_aiortc.py RTCEDGE
 
 Checks: a speech.start and a speech.end per command, and a transcript.final
-per command whose text is the command; the worker's tap counter moves.
+whose text is the command for the first two; then a 'set' command (REST)
+turns the session's speech-to-text off: the third command still gets its
+speech events but no transcript; 'set' of a model that is not loaded is
+refused (409). The worker's tap counter moves.
 Skips (77) without root, TAP, aiortc, numpy or espeak-ng.
 """
 import asyncio
@@ -30,7 +33,8 @@ sys.path.insert(0, HERE)
 from rtcedge_proc import (PEER_IP, TAP_IF, check, failures, netns_reexec,  # noqa: E402
                           stop_reporting, tap_up)
 
-COMMANDS = ["turn on the light", "what time is it"]
+COMMANDS = ["turn on the light", "what time is it", "hello"]
+TRANSCRIBED = 2  # then speech-to-text is turned off
 
 
 def speech(tmp):
@@ -83,7 +87,7 @@ async def run(exe):
     tmp = tempfile.mkdtemp(prefix="rtc-stt-")
     wav, dur = speech(tmp)
     d = Daemon(exe, ["http.rate_limit=0", "session.idle_timeout_s=0", "ai.enabled=true",
-                     "ai.stt=grammar", "ai.phrases=" + ",".join(COMMANDS + ["hello", "stop"])],
+                     "ai.stt=grammar", "ai.phrases=" + ",".join(COMMANDS + ["stop", "play music"])],
                name="stt", vdev="net_tap0,iface=" + TAP_IF)
     d.start()
     pc = RTCPeerConnection()
@@ -105,11 +109,26 @@ async def run(exe):
             await asyncio.sleep(0.1)
         check(pc.connectionState == "connected", "connected", pc.connectionState)
         # the speech, then time for the last utterance's recognition
+        def command(obj):
+            st, _, b = d.rest("POST", "/v1/commands", json.dumps(obj),
+                              {"Content-Type": "application/json"})
+            return st, b.decode()
+
         end = time.monotonic() + dur + 8
         while time.monotonic() < end:
-            if sum(1 for t, e in events if t == "transcript.final") >= len(COMMANDS):
+            if sum(1 for t, e in events if t == "transcript.final") >= TRANSCRIBED:
+                break
+            await asyncio.sleep(0.05)
+        st, b = command({"type": "set", "session": sid, "model": "lm"})
+        check(st == 409 and "not loaded" in b, "set of a model not loaded: 409", "%d %s" % (st, b))
+        st, b = command({"type": "set", "session": sid, "stt": "off", "vad_sensitivity": 50})
+        check(st == 202, "set stt off: 202", "%d %s" % (st, b))
+        # the last command's speech, and time for a transcript that must not come
+        while time.monotonic() < end:
+            if sum(1 for t, e in events if t == "speech.end") >= len(COMMANDS):
                 break
             await asyncio.sleep(0.2)
+        await asyncio.sleep(2.0)
         mine = [(t, e) for t, e in events if e.get("session") == sid]
         for t, e in mine:
             if t.startswith("speech") or t.startswith("transcript"):
@@ -119,7 +138,8 @@ async def run(exe):
         finals = [e["text"] for t, e in mine if t == "transcript.final"]
         check(len(starts) == len(COMMANDS) and len(ends) == len(COMMANDS),
               "a speech.start and a speech.end per command", (len(starts), len(ends)))
-        check(finals == COMMANDS, "a transcript per command, with the command's words", finals)
+        check(finals == COMMANDS[:TRANSCRIBED],
+              "a transcript per command with the command's words, none after stt off", finals)
         check(all(e["stream"] == "voice" for _, e in mine), "events carry the session's stream")
         c = d.rest_json("GET", "/v1/stats")["workers"][0]["counters"]
         check(c["tap_pushed"] > 100, "the worker taps the publisher's audio", c["tap_pushed"])
