@@ -55,6 +55,46 @@ fwd_rtp_rewrite(const uint8_t *in, uint16_t len, uint8_t *out, uint16_t cap, uin
 }
 
 void
+fwd_seqmap_next(struct fwd_seqmap *m, uint32_t ssrc, uint16_t seq, uint32_t ts, uint32_t clock_hz,
+		uint64_t now_us)
+{
+	uint16_t out_seq;
+
+	if (!m->on) {
+		m->on = 1;
+		m->src = ssrc;
+		m->seq_add = 0;
+		m->ts_add = 0;
+		m->last_seq = (uint16_t)(seq - 1);
+		m->last_ts = ts;
+		m->last_us = now_us;
+	} else if (ssrc != m->src) {
+		uint64_t gap = (now_us - m->last_us) * (clock_hz ? clock_hz : 90000) / 1000000;
+		m->src = ssrc;
+		m->seq_add = (uint16_t)(m->last_seq + 1 - seq);
+		m->ts_add = m->last_ts + (uint32_t)(gap ? gap : 1) - ts;
+		m->last_seq = (uint16_t)(seq + m->seq_add - 1);
+	}
+	out_seq = (uint16_t)(seq + m->seq_add);
+	if ((int16_t)(out_seq - m->last_seq) > 0) { /* newer (a retransmission is not) */
+		m->last_seq = out_seq;
+		m->last_ts = ts + m->ts_add;
+		m->last_us = now_us;
+	}
+}
+
+void
+fwd_rtp_shift(uint8_t *p, uint16_t seq_add, uint32_t ts_add)
+{
+	uint16_t seq = (uint16_t)(p[2] << 8 | p[3]);
+
+	seq = (uint16_t)(seq + seq_add);
+	p[2] = (uint8_t)(seq >> 8);
+	p[3] = (uint8_t)seq;
+	wr32(p + 4, rd32(p + 4) + ts_add);
+}
+
+void
 fwd_rtcp_pli(uint8_t out[FWD_PLI_LEN], uint32_t sender, uint32_t media)
 {
 	out[0] = 0x80 | 1; /* V=2, FMT=1 (PLI) */
@@ -75,7 +115,8 @@ fwd_rtcp_wants_keyframe(const uint8_t *p, uint16_t len)
 		uint8_t fmt = p[off] & 0x1f;
 		if ((p[off] >> 6) != 2 || off + plen > len)
 			return 0;
-		if (p[off + 1] == 206 && (fmt == 1 || fmt == 4))
+		/* PLI: sender and media SSRC (12 octets); FIR: and one FCI entry at least (20) */
+		if (p[off + 1] == 206 && ((fmt == 1 && plen >= 12) || (fmt == 4 && plen >= 20)))
 			return 1;
 		off += plen;
 	}

@@ -61,6 +61,32 @@ uint16_t fwd_rtx_wrap(const uint8_t *in, uint16_t len, uint8_t *out, uint16_t ca
 uint16_t fwd_rtx_unwrap(const uint8_t *in, uint16_t len, uint8_t *out, uint16_t cap, uint8_t pt,
 		uint32_t ssrc);
 
+/*
+ * A viewer's sequence numbers and timestamps across a change of source (a
+ * replaced publisher, a publisher that restarts its stream): one map per
+ * viewer and kind. The first source passes through unchanged; when the SSRC
+ * changes, the new source is shifted to continue where the last one ended
+ * (the next sequence number; the last timestamp plus the time since, at
+ * least 1), so the viewer sees one stream with a gap, never a jump back.
+ */
+struct fwd_seqmap {
+	uint32_t src;      /* the source SSRC being mapped */
+	uint16_t seq_add;  /* out = in + seq_add (mod 2^16) */
+	uint16_t last_seq; /* the highest sequence number sent */
+	uint32_t ts_add;   /* out = in + ts_add (mod 2^32) */
+	uint32_t last_ts;  /* the timestamp of last_seq */
+	uint64_t last_us;  /* when last_seq was sent */
+	uint8_t on;
+};
+
+/* Account for a packet of @ssrc (@seq, @ts) sent at @now_us; the map then gives its output
+ * numbers. @clock_hz: the RTP clock of its kind (0: 90000). */
+void fwd_seqmap_next(struct fwd_seqmap *m, uint32_t ssrc, uint16_t seq, uint32_t ts,
+		uint32_t clock_hz, uint64_t now_us);
+
+/* Shift the sequence number and timestamp of the RTP packet @p (at least 12 bytes). */
+void fwd_rtp_shift(uint8_t *p, uint16_t seq_add, uint32_t ts_add);
+
 #define FWD_NACK_MAX_SEQ 64 /* sequence numbers one NACK packet asks for, at most */
 
 /*

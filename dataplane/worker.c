@@ -281,7 +281,8 @@ static int worker_handoff(const struct dp *dp, struct worker *w, struct rte_mbuf
  */
 static int
 worker_send_srtp(const struct dp *dp, struct worker *w, struct rte_mempool *pool, struct wsess *v,
-		int rtcp, const uint8_t *rtp, uint16_t len, int pt, uint32_t ssrc)
+		int rtcp, const uint8_t *rtp, uint16_t len, int pt, uint32_t ssrc, uint16_t seq_add,
+		uint32_t ts_add)
 {
 	struct rte_mbuf *m;
 	uint16_t hlen = pkt_udp_headers_len(v->flow.family, v->l2_len), n;
@@ -304,6 +305,8 @@ worker_send_srtp(const struct dp *dp, struct worker *w, struct rte_mempool *pool
 	}
 	if (pt >= 0) {
 		n = fwd_rtp_rewrite(rtp, len, frame + hlen, len, (uint8_t)pt, ssrc);
+		if (n != 0 && (seq_add | ts_add) != 0)
+			fwd_rtp_shift(frame + hlen, seq_add, ts_add);
 	} else {
 		memcpy(frame + hlen, rtp, len); /* already what the peer gets (RTCP, RTX) */
 		n = len;
@@ -354,7 +357,7 @@ worker_request_keyframe(const struct dp *dp, struct worker *w, struct rte_mempoo
 		return; /* no video SSRC known yet */
 	/* sender: any SSRC of ours for this session (it sends no media); media: its video */
 	fwd_rtcp_pli(pli, worker_rtcp_ssrc(w, pub), pub->remote_ssrc[1]);
-	if (worker_send_srtp(dp, w, pool, pub, 1, pli, sizeof(pli), -1, 0) == 0) {
+	if (worker_send_srtp(dp, w, pool, pub, 1, pli, sizeof(pli), -1, 0, 0, 0) == 0) {
 		st->last_pli_us = now_us;
 		st->pli_pending = 0;
 		rtc_stats_inc(&w->stats, RTC_STAT_pli_sent);
@@ -384,7 +387,7 @@ worker_nack_upstream(const struct dp *dp, struct worker *w, struct rte_mempool *
 		for (int i = 1; i < d - 1 && i <= 16; i++)
 			blp |= (uint16_t)(1u << (i - 1));
 		fwd_rtcp_nack(nack, worker_rtcp_ssrc(w, pub), pub->remote_ssrc[1], pid, blp);
-		if (worker_send_srtp(dp, w, pool, pub, 1, nack, sizeof(nack), -1, 0) == 0) {
+		if (worker_send_srtp(dp, w, pool, pub, 1, nack, sizeof(nack), -1, 0, 0, 0) == 0) {
 			pub->nack_sent++;
 			rtc_stats_inc(&w->stats, RTC_STAT_nack_sent);
 		}
@@ -431,11 +434,14 @@ worker_publisher_rtcp(const struct dp *dp, struct worker *w, struct rte_mempool 
 			if (vs->pt[k] == DPMSG_PT_NONE || vs->local_ssrc[k] == 0 || vs->tx_pkts[k] == 0)
 				continue;
 			rtcp_build_begin(&b, out, sizeof(out));
-			rtcp_build_sr(&b, vs->local_ssrc[k], sr.ntp, sr.rtp_ts, (uint32_t)vs->tx_pkts[k],
+			/* the viewer's timestamps are the publisher's shifted (fwd_seqmap) */
+			rtcp_build_sr(&b, vs->local_ssrc[k], sr.ntp,
+					sr.rtp_ts + (vs->seqmap[k].src == sr.ssrc ? vs->seqmap[k].ts_add : 0),
+					(uint32_t)vs->tx_pkts[k],
 					(uint32_t)vs->tx_kind_bytes[k], NULL, 0);
 			rtcp_build_sdes_cname(&b, vs->local_ssrc[k], RTCP_CNAME, sizeof(RTCP_CNAME) - 1);
 			n = rtcp_build_end(&b);
-			if (n > 0 && worker_send_srtp(dp, w, pool, vs, 1, out, (uint16_t)n, -1, 0) == 0) {
+			if (n > 0 && worker_send_srtp(dp, w, pool, vs, 1, out, (uint16_t)n, -1, 0, 0, 0) == 0) {
 				vs->sr_lsr[k] = (uint32_t)(sr.ntp >> 16);
 				vs->sr_sent_us[k] = now_us;
 				vs->sr_sent++;
@@ -537,7 +543,7 @@ worker_rtcp_tick(const struct dp *dp, struct worker *w, uint64_t now_us)
 			}
 		}
 		n = rtcp_build_end(&b);
-		if (n > 0 && worker_send_srtp(dp, w, dp->pool, s, 1, out, (uint16_t)n, -1, 0) == 0) {
+		if (n > 0 && worker_send_srtp(dp, w, dp->pool, s, 1, out, (uint16_t)n, -1, 0, 0, 0) == 0) {
 			s->rr_sent++;
 			rtc_stats_inc(&w->stats, RTC_STAT_rr_sent);
 			if (s->remb_bps != 0)
@@ -568,21 +574,27 @@ worker_serve_nack(const struct dp *dp, struct worker *w, struct rte_mempool *poo
 	}
 	rb = &w->sess.rtx[pub->rtxbuf];
 	for (unsigned i = 0; i < n; i++) {
-		unsigned k = seqs[i] % WSESS_RTX_N;
-		uint8_t out[WSESS_RTX_MTU + 2];
+		/* the viewer asks by its numbers: the publisher's, shifted (fwd_seqmap) */
+		const struct fwd_seqmap *sm = &vs->seqmap[1];
+		uint16_t in_seq = (uint16_t)(seqs[i] - sm->seq_add);
+		unsigned k = in_seq % WSESS_RTX_N;
+		uint8_t out[WSESS_RTX_MTU + 2], shifted[WSESS_RTX_MTU];
 		uint16_t ol;
-		if (rb->len[k] == 0 || rb->seq[k] != seqs[i]) {
+		if (rb->len[k] == 0 || rb->seq[k] != in_seq ||
+				fwd_rtp_ssrc(rb->data[k], rb->len[k]) != sm->src) {
 			vs->rtx_miss++;
 			rtc_stats_inc(&w->stats, RTC_STAT_rtx_miss);
 			continue;
 		}
+		memcpy(shifted, rb->data[k], rb->len[k]);
+		fwd_rtp_shift(shifted, sm->seq_add, sm->ts_add);
 		if (vs->rtx_pt != DPMSG_PT_NONE && vs->local_rtx_ssrc != 0)
-			ol = fwd_rtx_wrap(rb->data[k], rb->len[k], out, sizeof(out), vs->rtx_pt,
+			ol = fwd_rtx_wrap(shifted, rb->len[k], out, sizeof(out), vs->rtx_pt,
 					vs->local_rtx_ssrc, vs->rtx_seq++);
 		else
-			ol = fwd_rtp_rewrite(rb->data[k], rb->len[k], out, sizeof(out), vs->pt[1],
+			ol = fwd_rtp_rewrite(shifted, rb->len[k], out, sizeof(out), vs->pt[1],
 					vs->local_ssrc[1]);
-		if (ol != 0 && worker_send_srtp(dp, w, pool, vs, 0, out, ol, -1, 0) == 0) {
+		if (ol != 0 && worker_send_srtp(dp, w, pool, vs, 0, out, ol, -1, 0, 0, 0) == 0) {
 			vs->rtx_sent++;
 			rtc_stats_inc(&w->stats, RTC_STAT_rtx_sent);
 		}
@@ -710,7 +722,7 @@ worker_export_in(const struct dp *dp, struct worker *w, struct rte_mbuf *m,
 		return 0;
 	}
 	if (worker_send_srtp(dp, w, m->pool, s, 0, pl, meta->payload_len, s->pt[0],
-			    s->local_ssrc[0]) == 0) {
+			    s->local_ssrc[0], 0, 0) == 0) {
 		s->tx_pkts[0]++;
 		s->tx_kind_bytes[0] += meta->payload_len;
 		rtc_stats_inc(&w->stats, RTC_STAT_export_in);
@@ -727,6 +739,8 @@ worker_fanout(const struct dp *dp, struct worker *w, struct rte_mempool *pool, s
 	uint8_t orig[WSESS_RTX_MTU + 64];
 	struct wstream *st;
 	int32_t v;
+	uint32_t ssrc, ts;
+	uint16_t seq;
 
 	if (kind == 2) {
 		/* the publisher's retransmission (RFC 4588): back to the original packet */
@@ -749,8 +763,10 @@ worker_fanout(const struct dp *dp, struct worker *w, struct rte_mempool *pool, s
 	}
 	if (pub->remote_ssrc[kind] == 0)
 		pub->remote_ssrc[kind] = fwd_rtp_ssrc(rtp, len);
+	ssrc = fwd_rtp_ssrc(rtp, len);
+	seq = (uint16_t)(rtp[2] << 8 | rtp[3]);
+	ts = (uint32_t)rtp[4] << 24 | (uint32_t)rtp[5] << 16 | (uint32_t)rtp[6] << 8 | rtp[7];
 	if (kind == 1) {
-		uint16_t seq = (uint16_t)(rtp[2] << 8 | rtp[3]);
 		if (pub->rtxbuf >= 0) {
 			struct wsess_rtxbuf *rb = &w->sess.rtx[pub->rtxbuf];
 			unsigned k = seq % WSESS_RTX_N;
@@ -770,10 +786,12 @@ worker_fanout(const struct dp *dp, struct worker *w, struct rte_mempool *pool, s
 		worker_request_keyframe(dp, w, pool, pub->stream, now_us);
 	for (v = st->first_viewer; v >= 0; v = w->sess.s[v].next_viewer) {
 		struct wsess *vs = &w->sess.s[v];
+		struct fwd_seqmap *sm = &vs->seqmap[kind];
 		if (vs->pt[kind] == DPMSG_PT_NONE)
 			continue;
+		fwd_seqmap_next(sm, ssrc, seq, ts, vs->clock[kind], now_us);
 		if (worker_send_srtp(dp, w, pool, vs, 0, rtp, len, vs->pt[kind],
-				    vs->local_ssrc[kind]) == 0) {
+				    vs->local_ssrc[kind], sm->seq_add, sm->ts_add) == 0) {
 			vs->fwd_packets++;
 			vs->fwd_bytes += len;
 			vs->tx_pkts[kind]++;
@@ -843,7 +861,7 @@ worker_media_flow(const struct dp *dp, struct worker *w, struct rte_mbuf *m,
 			if (s->echo && wsess_kind_of_pt(s, fwd_rtp_pt(pl, len)) == 0 &&
 					s->local_ssrc[0] != 0 &&
 					worker_send_srtp(dp, w, m->pool, s, 0, pl, len, s->pt[0],
-							s->local_ssrc[0]) == 0) {
+							s->local_ssrc[0], 0, 0) == 0) {
 				rtc_stats_inc(&w->stats, RTC_STAT_echo_rtp);
 				s->tx_pkts[0]++;
 				s->tx_kind_bytes[0] += len;

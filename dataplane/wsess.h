@@ -18,6 +18,7 @@
 
 #include "dpmsg.h"
 #include "flowtab.h"
+#include "fwd.h"
 #include "ice.h"
 #include "pkt.h"
 #include "rtp_stats.h"
@@ -76,6 +77,7 @@ struct wsess {
 	uint32_t clock[2];
 	uint32_t local_rtx_ssrc; /* viewer: our RTX SSRC; 0 = plain retransmissions */
 	uint16_t rtx_seq;        /* viewer: our RTX stream's next sequence number */
+	struct fwd_seqmap seqmap[2]; /* viewer: per kind, numbering across publishers */
 	int32_t rtxbuf;          /* publisher: its retransmission buffer, -1 = none */
 	uint8_t vid_seq_valid;   /* publisher: the last video sequence number seen */
 	uint16_t vid_last_seq;
