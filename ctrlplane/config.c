@@ -49,6 +49,8 @@ static const char *const whep_nopub[] = {"wait", "404", "409", NULL};
 static const char *const ai_stt_modes[] = {"off", "grammar", "lm", NULL};
 /* Same order as enum config_voice. */
 static const char *const voice_modes[] = {"off", "echo", "agent", NULL};
+/* Same order as enum config_viewer_placement. */
+static const char *const viewer_placements[] = {"near", "spread", NULL};
 
 #define STR(f) OFF(f), 0, sizeof(((struct rtc_config *)0)->f)
 
@@ -128,6 +130,11 @@ static const struct config_key config_keys[] = {
 			"a connected session that received nothing for this long is closed; 0 = off"},
 	{"session.replace_publisher", CT_BOOL, OFF(replace_publisher), 0, 0, "false",
 			"a WHIP POST for a live stream replaces its publisher (else 409)"},
+	{"session.viewer_placement", CT_CHOICE, OFF(viewer_placement), 0, 0, "near",
+			"WHEP viewers: near (on their publisher's worker unless it is full or much "
+			"busier: one copy per packet) or spread (the least loaded worker; the "
+			"publisher's worker relays to the others)",
+			viewer_placements},
 	{"session.whep_no_publisher", CT_CHOICE, OFF(whep_no_publisher), 0, 0, "wait",
 			"WHEP on a stream without publisher: wait (accept, media when it comes), "
 			"404, or 409 with Retry-After",

@@ -42,6 +42,12 @@ enum config_ai_stt {
 	CONFIG_AI_STT_LM,      /* the general English language model */
 };
 
+/* session.viewer_placement */
+enum config_viewer_placement {
+	CONFIG_VIEWERS_NEAR = 0, /* next to the stream's publisher when possible */
+	CONFIG_VIEWERS_SPREAD,   /* the least loaded worker */
+};
+
 /* session.voice */
 enum config_voice {
 	CONFIG_VOICE_OFF = 0, /* WHIP sessions only receive */
@@ -92,6 +98,7 @@ struct rtc_config {
 	uint32_t idle_timeout_s;
 	int replace_publisher;
 	uint32_t whep_no_publisher; /* enum config_whep_nopub */
+	uint32_t viewer_placement;  /* enum config_viewer_placement */
 	uint32_t retry_after_s;
 	uint32_t voice; /* enum config_voice */
 	uint32_t max_bitrate_kbps;

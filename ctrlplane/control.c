@@ -709,6 +709,7 @@ control_init(struct control **out, const struct rtc_config *cfg, uint16_t n_work
 	sc.idle_timeout_s = cfg->idle_timeout_s;
 	sc.replace_publisher = (uint8_t)cfg->replace_publisher;
 	sc.whep_no_publisher = (uint8_t)cfg->whep_no_publisher;
+	sc.viewers_spread = cfg->viewer_placement == CONFIG_VIEWERS_SPREAD;
 	sc.n_workers = n_workers;
 	sc.node_id = (uint16_t)cfg->node_id;
 	sc.local_priority = (126u << 24) | (65535u << 8) | 255u; /* the answer's first candidate */

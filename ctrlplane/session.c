@@ -353,7 +353,8 @@ place(const struct sessmgr *m, enum sess_role role, const struct sess_stream *st
 		if (m->workers[w].n_free > 0 &&
 				(best < 0 || m->workers[w].load < m->workers[best].load))
 			best = w;
-	if (best >= 0 && role == SESS_ROLE_WHEP && st != NULL && st->publisher >= 0) {
+	if (best >= 0 && role == SESS_ROLE_WHEP && st != NULL && st->publisher >= 0 &&
+			!m->cfg.viewers_spread) {
 		uint16_t pw = m->sess[st->publisher].worker;
 		if (m->workers[pw].n_free > 0 &&
 				m->workers[pw].load <= m->workers[best].load + SESSMGR_VIEWER_SLACK)

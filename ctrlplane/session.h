@@ -173,6 +173,7 @@ struct sessmgr_config {
 	uint32_t idle_timeout_s; /* 0 = off */
 	uint8_t replace_publisher;
 	uint8_t whep_no_publisher; /* enum config_whep_nopub */
+	uint8_t viewers_spread;    /* place viewers by load alone (session.viewer_placement) */
 	uint16_t n_workers;
 	uint16_t node_id;
 	uint32_t local_priority; /* of our host candidates (the first one's) */

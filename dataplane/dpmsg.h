@@ -121,6 +121,30 @@ struct dpmsg_dgram {
 #define DPMSG_DGRAM_DTLS 0  /* a DTLS datagram, sent as it is */
 #define DPMSG_DGRAM_AUDIO 1 /* an Opus payload: the worker adds our RTP header and SRTP */
 
+/*
+ * Between workers (2+ workers): the worker of a stream's publisher relays its
+ * unprotected RTP and its sender reports' times to the workers that have
+ * viewers of the stream (wsess.h: the stream directory), and those ask it for
+ * keyframes. mbufs on each worker's relay ring (multi-producer), with this in
+ * the headroom just before the data (RTP: the packet as the publisher sent it,
+ * RTX already unwrapped).
+ */
+enum dpmsg_relay_type {
+	DPMSG_RELAY_RTP = 1, /* the data: RTP of @kind for @stream's viewers */
+	DPMSG_RELAY_SR,      /* a sender report of @kind: @src_ssrc, @ntp, @rtp_ts */
+	DPMSG_RELAY_KEYFRAME /* a viewer elsewhere wants a keyframe of @stream */
+};
+
+struct dpmsg_relay {
+	uint16_t version;
+	uint8_t type; /* enum dpmsg_relay_type */
+	uint8_t kind; /* 0 audio, 1 video */
+	uint32_t stream;
+	uint32_t src_ssrc;
+	uint32_t rtp_ts;
+	uint64_t ntp;
+};
+
 struct dpmsg_event {
 	uint16_t version;
 	uint16_t type; /* enum dpmsg_ev_type */

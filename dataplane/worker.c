@@ -31,6 +31,18 @@ worker_setup(struct dp *dp, const unsigned *lcores, uint16_t n_rxq, uint16_t n_t
 		return -ENOMEM;
 	}
 	dp->tx_drain_tsc = rte_get_tsc_hz() / 1000000 * TX_DRAIN_US;
+	if (dp->n_workers >= 2) {
+		/* the stream directory the workers share (wsess.h) */
+		dp->viewer_mask = rte_zmalloc("rtc_viewer_mask", sizeof(uint64_t) * sp->streams,
+				RTE_CACHE_LINE_SIZE);
+		dp->pub_worker = rte_zmalloc("rtc_pub_worker", sizeof(uint16_t) * sp->streams,
+				RTE_CACHE_LINE_SIZE);
+		if (dp->viewer_mask == NULL || dp->pub_worker == NULL) {
+			snprintf(err, errlen, "no memory for the stream directory");
+			worker_teardown(dp);
+			return -ENOMEM;
+		}
+	}
 	for (uint16_t i = 0; i < dp->n_workers; i++) {
 		struct worker *w = &dp->workers[i];
 		char name[RTE_RING_NAMESIZE];
@@ -68,8 +80,13 @@ worker_setup(struct dp *dp, const unsigned *lcores, uint16_t n_rxq, uint16_t n_t
 						: rte_ring_create_elem(name,
 								  sizeof(struct wsess_announce),
 								  DPMSG_RING_SIZE, sock, RING_F_SC_DEQ);
+		snprintf(name, sizeof(name), "rtc_relay_%u", i);
+		w->relay = dp->n_workers < 2 ? NULL
+					     : rte_ring_create(name, WORKER_RELAY_RING, sock,
+							       RING_F_SC_DEQ);
 		if (w->cmd_ring == NULL || w->ev_ring == NULL || w->dtls_up == NULL ||
-				w->dtls_down == NULL || (dp->n_workers >= 2 && w->announce == NULL))
+				w->dtls_down == NULL ||
+				(dp->n_workers >= 2 && (w->announce == NULL || w->relay == NULL)))
 			goto err_ring;
 		if (sp->srtp_be != NULL && (w->srtp_eng = srtp_engine_create(sp->srtp_be)) == NULL) {
 			snprintf(err, errlen, "no memory for worker %u's SRTP engine", i);
@@ -140,6 +157,8 @@ worker_setup(struct dp *dp, const unsigned *lcores, uint16_t n_rxq, uint16_t n_t
 					return -ENOMEM;
 				}
 				wsess_table_foreign(&w->sess, ff, nf);
+				w->sess.viewer_mask = dp->viewer_mask;
+				w->sess.pub_worker = dp->pub_worker;
 			}
 		}
 	}
@@ -159,6 +178,10 @@ err_ring:
 void
 worker_teardown(struct dp *dp)
 {
+	rte_free(dp->viewer_mask);
+	rte_free(dp->pub_worker);
+	dp->viewer_mask = NULL;
+	dp->pub_worker = NULL;
 	if (dp->workers == NULL)
 		return;
 	for (uint16_t i = 0; i < dp->n_workers; i++) {
@@ -179,6 +202,9 @@ worker_teardown(struct dp *dp)
 		rte_ring_free(w->dtls_up);
 		rte_ring_free(w->dtls_down);
 		rte_ring_free(w->announce);
+		while (w->relay && rte_ring_dequeue(w->relay, (void **)&m) == 0)
+			rte_pktmbuf_free(m);
+		rte_ring_free(w->relay);
 		if (w->sess.s != NULL) {
 			/* ICE passwords, SRTP keys */
 			memset(w->sess.s, 0, sizeof(struct wsess) * w->sess.cap);
@@ -334,7 +360,53 @@ worker_rtcp_ssrc(const struct worker *w, const struct wsess *pub)
 	return 0x52544300u | (uint32_t)((pub - w->sess.s) & 0xff);
 }
 
-/* Ask the stream's publisher (on this worker) for a keyframe: a PLI, at most every 500 ms. */
+/*
+ * A message (and @len octets of @data) to each worker of @mask but this one, on
+ * its relay ring. A full ring or no mbuf drops that copy (counted).
+ */
+static void
+worker_relay(const struct dp *dp, struct worker *w, struct rte_mempool *pool,
+		const struct dpmsg_relay *r, const uint8_t *data, uint16_t len, uint64_t mask)
+{
+	mask &= ~(UINT64_C(1) << w->idx);
+	while (mask != 0) {
+		unsigned b = (unsigned)__builtin_ctzll(mask);
+		struct rte_mbuf *m;
+		char *p;
+		mask &= mask - 1;
+		if (b >= dp->n_workers)
+			break;
+		m = rte_pktmbuf_alloc(pool);
+		p = m != NULL ? rte_pktmbuf_append(m, len) : NULL;
+		if (p == NULL || rte_pktmbuf_headroom(m) < sizeof(*r)) {
+			if (m != NULL)
+				rte_pktmbuf_free(m);
+			rtc_stats_inc(&w->stats, RTC_DROP_relay_full);
+			continue;
+		}
+		if (len != 0)
+			memcpy(p, data, len);
+		*rte_pktmbuf_mtod_offset(m, struct dpmsg_relay *, -(int)sizeof(*r)) = *r;
+		if (rte_ring_enqueue(dp->workers[b].relay, m) != 0) {
+			rte_pktmbuf_free(m);
+			rtc_stats_inc(&w->stats, RTC_DROP_relay_full);
+			continue;
+		}
+		rtc_stats_inc(&w->stats, RTC_STAT_relay_out);
+	}
+}
+
+/* The other workers with viewers of @stream (a bit each), 0 with one worker. */
+static inline uint64_t
+worker_remote_viewers(const struct dp *dp, const struct worker *w, uint32_t stream)
+{
+	if (dp->viewer_mask == NULL || stream >= w->sess.n_streams)
+		return 0;
+	return __atomic_load_n(&dp->viewer_mask[stream], __ATOMIC_ACQUIRE) &
+	       ~(UINT64_C(1) << w->idx);
+}
+
+/* Ask the stream's publisher for a keyframe: a PLI, at most every 500 ms. */
 static void
 worker_request_keyframe(const struct dp *dp, struct worker *w, struct rte_mempool *pool,
 		uint32_t stream, uint64_t now_us)
@@ -346,8 +418,19 @@ worker_request_keyframe(const struct dp *dp, struct worker *w, struct rte_mempoo
 	if (stream >= w->sess.n_streams)
 		return;
 	st = &w->sess.streams[stream];
-	if (st->pub < 0)
+	if (st->pub < 0) {
+		/* the publisher is on another worker: ask it (it applies the 500 ms limit) */
+		uint16_t pw = dp->pub_worker != NULL
+					      ? __atomic_load_n(&dp->pub_worker[stream], __ATOMIC_ACQUIRE)
+					      : 0;
+		if (pw != 0 && pw - 1u != w->idx && now_us - st->last_pli_us >= 100000) {
+			struct dpmsg_relay r = {.version = DPMSG_VERSION, .type = DPMSG_RELAY_KEYFRAME,
+					.stream = stream};
+			st->last_pli_us = now_us;
+			worker_relay(dp, w, pool, &r, NULL, 0, UINT64_C(1) << (pw - 1u));
+		}
 		return;
+	}
 	if (now_us - st->last_pli_us < 500000) {
 		st->pli_pending = 1; /* sent when the 500 ms have passed (worker_fanout) */
 		return;
@@ -398,6 +481,40 @@ worker_nack_upstream(const struct dp *dp, struct worker *w, struct rte_mempool *
 #define RTCP_CNAME "rtcedge"
 
 /*
+ * A publisher's sender report of kind @k (its SSRC @src, NTP and RTP times)
+ * for every viewer of @stream on this worker: the same NTP time, the RTP time
+ * as the viewer sees it (shifted by its fwd_seqmap), the viewer's SSRC and the
+ * packet and octet counts of what we sent that viewer (RFC 3550 §6.4.1, §7.2).
+ */
+static void
+worker_viewers_sr(const struct dp *dp, struct worker *w, struct rte_mempool *pool, uint32_t stream,
+		int k, uint32_t src, uint64_t ntp, uint32_t rtp_ts, uint64_t now_us)
+{
+	if (stream >= w->sess.n_streams)
+		return;
+	for (int32_t v = w->sess.streams[stream].first_viewer; v >= 0; v = w->sess.s[v].next_viewer) {
+		struct wsess *vs = &w->sess.s[v];
+		struct rtcp_builder b;
+		uint8_t out[128];
+		int n;
+		if (vs->pt[k] == DPMSG_PT_NONE || vs->local_ssrc[k] == 0 || vs->tx_pkts[k] == 0)
+			continue;
+		rtcp_build_begin(&b, out, sizeof(out));
+		rtcp_build_sr(&b, vs->local_ssrc[k], ntp,
+				rtp_ts + (vs->seqmap[k].src == src ? vs->seqmap[k].ts_add : 0),
+				(uint32_t)vs->tx_pkts[k], (uint32_t)vs->tx_kind_bytes[k], NULL, 0);
+		rtcp_build_sdes_cname(&b, vs->local_ssrc[k], RTCP_CNAME, sizeof(RTCP_CNAME) - 1);
+		n = rtcp_build_end(&b);
+		if (n > 0 && worker_send_srtp(dp, w, pool, vs, 1, out, (uint16_t)n, -1, 0, 0, 0) == 0) {
+			vs->sr_lsr[k] = (uint32_t)(ntp >> 16);
+			vs->sr_sent_us[k] = now_us;
+			vs->sr_sent++;
+			rtc_stats_inc(&w->stats, RTC_STAT_sr_sent);
+		}
+	}
+}
+
+/*
  * A publisher's RTCP: its SRs feed the receive statistics (LSR/DLSR of our
  * RRs) and are translated for every viewer of the stream here: the same NTP
  * and RTP time (we do not change timestamps), the viewer's SSRC and the
@@ -411,11 +528,9 @@ worker_publisher_rtcp(const struct dp *dp, struct worker *w, struct rte_mempool 
 	struct rtcp_iter it;
 	struct rtcp_pkt p;
 	struct rtcp_sr sr;
-	struct wstream *st;
 
 	if (pub->stream >= w->sess.n_streams)
 		return;
-	st = &w->sess.streams[pub->stream];
 	rtcp_iter_init(&it, buf, len);
 	while (rtcp_iter_next(&it, &p) == 1) {
 		int k;
@@ -426,27 +541,12 @@ worker_publisher_rtcp(const struct dp *dp, struct worker *w, struct rte_mempool 
 			continue;
 		if (pub->rx_on[k])
 			rtp_stats_sr_received(&pub->rx_stats[k], sr.ntp, now_us);
-		for (int32_t v = st->first_viewer; v >= 0; v = w->sess.s[v].next_viewer) {
-			struct wsess *vs = &w->sess.s[v];
-			struct rtcp_builder b;
-			uint8_t out[128];
-			int n;
-			if (vs->pt[k] == DPMSG_PT_NONE || vs->local_ssrc[k] == 0 || vs->tx_pkts[k] == 0)
-				continue;
-			rtcp_build_begin(&b, out, sizeof(out));
-			/* the viewer's timestamps are the publisher's shifted (fwd_seqmap) */
-			rtcp_build_sr(&b, vs->local_ssrc[k], sr.ntp,
-					sr.rtp_ts + (vs->seqmap[k].src == sr.ssrc ? vs->seqmap[k].ts_add : 0),
-					(uint32_t)vs->tx_pkts[k],
-					(uint32_t)vs->tx_kind_bytes[k], NULL, 0);
-			rtcp_build_sdes_cname(&b, vs->local_ssrc[k], RTCP_CNAME, sizeof(RTCP_CNAME) - 1);
-			n = rtcp_build_end(&b);
-			if (n > 0 && worker_send_srtp(dp, w, pool, vs, 1, out, (uint16_t)n, -1, 0, 0, 0) == 0) {
-				vs->sr_lsr[k] = (uint32_t)(sr.ntp >> 16);
-				vs->sr_sent_us[k] = now_us;
-				vs->sr_sent++;
-				rtc_stats_inc(&w->stats, RTC_STAT_sr_sent);
-			}
+		worker_viewers_sr(dp, w, pool, pub->stream, k, sr.ssrc, sr.ntp, sr.rtp_ts, now_us);
+		if (worker_remote_viewers(dp, w, pub->stream) != 0) {
+			struct dpmsg_relay r = {.version = DPMSG_VERSION, .type = DPMSG_RELAY_SR,
+					.kind = (uint8_t)k, .stream = pub->stream, .src_ssrc = sr.ssrc,
+					.rtp_ts = sr.rtp_ts, .ntp = sr.ntp};
+			worker_relay(dp, w, pool, &r, NULL, 0, worker_remote_viewers(dp, w, pub->stream));
 		}
 	}
 }
@@ -730,7 +830,38 @@ worker_export_in(const struct dp *dp, struct worker *w, struct rte_mbuf *m,
 	return 0;
 }
 
-/* A publisher's unprotected RTP to every viewer of its stream on this worker. */
+/* Unprotected RTP of @kind from @stream's publisher to every viewer of the stream here. */
+static void
+worker_send_viewers(const struct dp *dp, struct worker *w, struct rte_mempool *pool,
+		uint32_t stream, int kind, const uint8_t *rtp, uint16_t len, uint64_t now_us)
+{
+	uint32_t ssrc, ts;
+	uint16_t seq;
+
+	if (stream >= w->sess.n_streams || len < 12)
+		return;
+	ssrc = fwd_rtp_ssrc(rtp, len);
+	seq = (uint16_t)(rtp[2] << 8 | rtp[3]);
+	ts = (uint32_t)rtp[4] << 24 | (uint32_t)rtp[5] << 16 | (uint32_t)rtp[6] << 8 | rtp[7];
+	for (int32_t v = w->sess.streams[stream].first_viewer; v >= 0;
+			v = w->sess.s[v].next_viewer) {
+		struct wsess *vs = &w->sess.s[v];
+		struct fwd_seqmap *sm = &vs->seqmap[kind];
+		if (vs->pt[kind] == DPMSG_PT_NONE)
+			continue;
+		fwd_seqmap_next(sm, ssrc, seq, ts, vs->clock[kind], now_us);
+		if (worker_send_srtp(dp, w, pool, vs, 0, rtp, len, vs->pt[kind],
+				    vs->local_ssrc[kind], sm->seq_add, sm->ts_add) == 0) {
+			vs->fwd_packets++;
+			vs->fwd_bytes += len;
+			vs->tx_pkts[kind]++;
+			vs->tx_kind_bytes[kind] += len;
+			rtc_stats_inc(&w->stats, RTC_STAT_fwd_rtp);
+		}
+	}
+}
+
+/* A publisher's unprotected RTP to every viewer of its stream, here and on other workers. */
 static void
 worker_fanout(const struct dp *dp, struct worker *w, struct rte_mempool *pool, struct wsess *pub,
 		const uint8_t *rtp, uint16_t len, uint64_t now_us)
@@ -738,9 +869,6 @@ worker_fanout(const struct dp *dp, struct worker *w, struct rte_mempool *pool, s
 	int kind = wsess_kind_of_pt(pub, fwd_rtp_pt(rtp, len));
 	uint8_t orig[WSESS_RTX_MTU + 64];
 	struct wstream *st;
-	int32_t v;
-	uint32_t ssrc, ts;
-	uint16_t seq;
 
 	if (kind == 2) {
 		/* the publisher's retransmission (RFC 4588): back to the original packet */
@@ -763,10 +891,8 @@ worker_fanout(const struct dp *dp, struct worker *w, struct rte_mempool *pool, s
 	}
 	if (pub->remote_ssrc[kind] == 0)
 		pub->remote_ssrc[kind] = fwd_rtp_ssrc(rtp, len);
-	ssrc = fwd_rtp_ssrc(rtp, len);
-	seq = (uint16_t)(rtp[2] << 8 | rtp[3]);
-	ts = (uint32_t)rtp[4] << 24 | (uint32_t)rtp[5] << 16 | (uint32_t)rtp[6] << 8 | rtp[7];
 	if (kind == 1) {
+		uint16_t seq = (uint16_t)(rtp[2] << 8 | rtp[3]);
 		if (pub->rtxbuf >= 0) {
 			struct wsess_rtxbuf *rb = &w->sess.rtx[pub->rtxbuf];
 			unsigned k = seq % WSESS_RTX_N;
@@ -784,21 +910,43 @@ worker_fanout(const struct dp *dp, struct worker *w, struct rte_mempool *pool, s
 	st = &w->sess.streams[pub->stream];
 	if (st->pli_pending && now_us - st->last_pli_us >= 500000)
 		worker_request_keyframe(dp, w, pool, pub->stream, now_us);
-	for (v = st->first_viewer; v >= 0; v = w->sess.s[v].next_viewer) {
-		struct wsess *vs = &w->sess.s[v];
-		struct fwd_seqmap *sm = &vs->seqmap[kind];
-		if (vs->pt[kind] == DPMSG_PT_NONE)
-			continue;
-		fwd_seqmap_next(sm, ssrc, seq, ts, vs->clock[kind], now_us);
-		if (worker_send_srtp(dp, w, pool, vs, 0, rtp, len, vs->pt[kind],
-				    vs->local_ssrc[kind], sm->seq_add, sm->ts_add) == 0) {
-			vs->fwd_packets++;
-			vs->fwd_bytes += len;
-			vs->tx_pkts[kind]++;
-			vs->tx_kind_bytes[kind] += len;
-			rtc_stats_inc(&w->stats, RTC_STAT_fwd_rtp);
-		}
+	worker_send_viewers(dp, w, pool, pub->stream, kind, rtp, len, now_us);
+	if (worker_remote_viewers(dp, w, pub->stream) != 0) {
+		struct dpmsg_relay r = {.version = DPMSG_VERSION, .type = DPMSG_RELAY_RTP,
+				.kind = (uint8_t)kind, .stream = pub->stream};
+		worker_relay(dp, w, pool, &r, rtp, len, worker_remote_viewers(dp, w, pub->stream));
 	}
+}
+
+/* Relayed messages from other workers (2+ workers); how many were handled. */
+static unsigned
+worker_relay_in(const struct dp *dp, struct worker *w, uint64_t now_us)
+{
+	struct rte_mbuf *ms[WORKER_BURST];
+	unsigned n;
+
+	if (w->relay == NULL)
+		return 0;
+	n = rte_ring_dequeue_burst(w->relay, (void **)ms, RTE_DIM(ms), NULL);
+	for (unsigned i = 0; i < n; i++) {
+		const struct dpmsg_relay r =
+				*rte_pktmbuf_mtod_offset(ms[i], const struct dpmsg_relay *,
+						-(int)sizeof(struct dpmsg_relay));
+		if (r.version == DPMSG_VERSION && r.kind <= 1) {
+			if (r.type == DPMSG_RELAY_RTP)
+				worker_send_viewers(dp, w, ms[i]->pool, r.stream, r.kind,
+						rte_pktmbuf_mtod(ms[i], const uint8_t *),
+						rte_pktmbuf_data_len(ms[i]), now_us);
+			else if (r.type == DPMSG_RELAY_SR)
+				worker_viewers_sr(dp, w, ms[i]->pool, r.stream, r.kind, r.src_ssrc,
+						r.ntp, r.rtp_ts, now_us);
+			else if (r.type == DPMSG_RELAY_KEYFRAME)
+				worker_request_keyframe(dp, w, ms[i]->pool, r.stream, now_us);
+		}
+		rtc_stats_inc(&w->stats, RTC_STAT_relay_in);
+		rte_pktmbuf_free(ms[i]);
+	}
+	return n;
 }
 
 /*
@@ -1191,7 +1339,7 @@ worker_control(const struct dp *dp, struct worker *w, uint64_t now_us)
 	wsess_tick(&w->sess, now_us, ev, RTE_DIM(ev), &n_ev);
 	worker_send_events(w, ev, n_ev);
 	worker_rtcp_tick(dp, w, now_us);
-	return n + n_dtls + worker_announcements(dp, w);
+	return n + n_dtls + worker_announcements(dp, w) + worker_relay_in(dp, w, now_us);
 }
 
 /* l3fwd-power style: spin while busy, back off exponentially once idle. */

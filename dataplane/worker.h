@@ -26,6 +26,7 @@
 #define WORKER_BURST 32
 #define WORKER_MAX 64
 #define WORKER_RING_SIZE 4096
+#define WORKER_RELAY_RING 8192 /* relayed packets waiting for a worker (2+ workers) */
 #define WORKER_RTX_BUFS 16 /* publishers per worker with a retransmission buffer (~630 KB each) */
 
 struct rte_ring;
@@ -55,6 +56,7 @@ struct worker {
 	struct rte_ring *dtls_up;   /* DTLS datagrams (mbufs) to the control lcore */
 	struct rte_ring *dtls_down; /* DTLS datagrams (mbufs) from it, to send */
 	struct rte_ring *announce;  /* struct wsess_announce from other workers (2+ workers) */
+	struct rte_ring *relay;     /* mbufs with a struct dpmsg_relay, from other workers (2+) */
 	struct srtp_engine *srtp_eng;
 	uint64_t rtcp_last_us; /* receiver reports to publishers: last round */
 	uint64_t exp_arp_us;   /* the last ARP request for export.target */
@@ -87,6 +89,9 @@ struct dp {
 	/* the transceiver export (export.h): the backend, and per session index its owner
 	 * (written by the control lcore before the session's ADD, cleared after its DEL) */
 	struct export_target exp;
+	/* the stream directory (wsess.h), 2+ workers: per stream index */
+	uint64_t *viewer_mask;
+	uint16_t *pub_worker;
 	volatile uint32_t *exp_owner; /* nif.export_count entries */
 	struct worker *workers; /* n_workers, cache-aligned */
 };

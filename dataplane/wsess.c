@@ -73,13 +73,18 @@ stream_link(struct wsess_table *t, struct wsess *s, int32_t slot)
 	st = &t->streams[s->stream];
 	if (s->role == 0) {
 		st->pub = slot;
+		if (t->pub_worker != NULL)
+			__atomic_store_n(&t->pub_worker[s->stream], (uint16_t)(t->worker + 1),
+					__ATOMIC_RELEASE);
 		return;
 	}
 	s->next_viewer = st->first_viewer;
 	if (st->first_viewer >= 0)
 		t->s[st->first_viewer].prev_viewer = slot;
 	st->first_viewer = slot;
-	st->n_viewers++;
+	if (st->n_viewers++ == 0 && t->viewer_mask != NULL)
+		__atomic_fetch_or(&t->viewer_mask[s->stream], UINT64_C(1) << t->worker,
+				__ATOMIC_RELEASE);
 }
 
 static void
@@ -91,8 +96,15 @@ stream_unlink(struct wsess_table *t, struct wsess *s, int32_t slot)
 		return;
 	st = &t->streams[s->stream];
 	if (s->role == 0) {
-		if (st->pub == slot)
+		if (st->pub == slot) {
 			st->pub = -1;
+			/* unless another worker's publisher took the stream meanwhile */
+			if (t->pub_worker != NULL) {
+				uint16_t me = (uint16_t)(t->worker + 1);
+				__atomic_compare_exchange_n(&t->pub_worker[s->stream], &me, 0, 0,
+						__ATOMIC_RELEASE, __ATOMIC_RELAXED);
+			}
+		}
 		return;
 	}
 	if (s->prev_viewer >= 0)
@@ -101,7 +113,9 @@ stream_unlink(struct wsess_table *t, struct wsess *s, int32_t slot)
 		st->first_viewer = s->next_viewer;
 	if (s->next_viewer >= 0)
 		t->s[s->next_viewer].prev_viewer = s->prev_viewer;
-	st->n_viewers--;
+	if (--st->n_viewers == 0 && t->viewer_mask != NULL)
+		__atomic_fetch_and(&t->viewer_mask[s->stream], ~(UINT64_C(1) << t->worker),
+				__ATOMIC_RELEASE);
 }
 
 static void

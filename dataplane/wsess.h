@@ -146,6 +146,14 @@ struct wsess_table {
 	uint32_t n_rtx, rtx_free_n;
 	int32_t *rtx_free;
 	uint64_t rtx_pool_empty; /* publishers that got none */
+	/*
+	 * The node's stream directory (2+ workers; NULL with one), shared by all workers:
+	 * per stream index, which workers have viewers of it (bit per worker) and which
+	 * worker has its publisher (+1; 0 none). Each worker writes its own bit and its own
+	 * publishers; a publisher's worker relays to the others (worker.c).
+	 */
+	uint64_t *viewer_mask;
+	uint16_t *pub_worker;
 	/* other workers' flows (slot = the owner worker), kept from their announcements */
 	struct flowtab foreign;
 	uint8_t announce_on; /* more than one worker: announce our flows */

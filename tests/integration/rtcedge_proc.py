@@ -59,7 +59,8 @@ def empty_pcap(path):
 class Daemon:
     """rtcedge with @sets (["key=value", ...]); use as a context manager."""
 
-    def __init__(self, exe, sets=(), name="t", netns=None, vdev=None, extra_eal=(), mem_mb=256):
+    def __init__(self, exe, sets=(), name="t", netns=None, vdev=None, extra_eal=(), mem_mb=256,
+                 lcores=("-l", "0-1")):
         self.exe = exe
         self.tmp = tempfile.mkdtemp(prefix="rtc-%s-" % name)
         self.http_port = free_port()
@@ -70,7 +71,7 @@ class Daemon:
         if vdev is None:
             vdev = "net_pcap0,rx_pcap=%s,tx_pcap=%s" % (pcap, os.path.join(self.tmp, "out.pcap"))
         self.prefix = "rtc%s%d" % (name, os.getpid())
-        cmd = [exe, "-l", "0-1", "--no-huge", "-m", str(mem_mb), "--no-pci",
+        cmd = [exe] + list(lcores) + ["--no-huge", "-m", str(mem_mb), "--no-pci",
                "--file-prefix", self.prefix, "--vdev", vdev] + list(extra_eal) + [
             "--", "--set", "http.listen=127.0.0.1:%d" % self.http_port,
             "--set", "rest.listen=127.0.0.1:%d" % self.rest_port]

@@ -33,6 +33,9 @@ CORR_MIN = 0.8   # measured here: 0.970 and 0.971 (Opus, resampled 22.05 -> 48 -
 LOSS = "--loss" in sys.argv
 # --h264: the publisher's video is H.264 (setCodecPreferences), the players get H.264
 H264 = "--h264" in sys.argv
+# --workers: two workers (lcores 1 and 2 share the second CPU) and session.viewer_placement =
+# spread: a player lands on the other worker, which gets the stream relayed from the publisher's
+WORKERS = "--workers" in sys.argv
 LOSS_RULES = """table inet rtcloss {
   chain out { type filter hook output priority 0; ip daddr 198.18.0.2 udp dport 20000 numgen random mod 100 < 5 drop; }
 }
@@ -52,8 +55,10 @@ async def run(exe):
     tmp = tempfile.mkdtemp(prefix="rtc-sfu-")
     wav = speech_wav(tmp)
     src = load_mono16k(wav)
-    d = Daemon(exe, ["http.rate_limit=0", "session.idle_timeout_s=0"], name="sfu",
-               vdev="net_tap0,iface=" + TAP_IF)
+    d = Daemon(exe, ["http.rate_limit=0", "session.idle_timeout_s=0"] +
+               (["session.viewer_placement=spread"] if WORKERS else []), name="sfu",
+               vdev="net_tap0,iface=" + TAP_IF,
+               lcores=("--lcores", "0@0,1@1,2@1") if WORKERS else ("-l", "0-1"))
     d.start()
     pcs = []
     ok = False
@@ -114,8 +119,29 @@ async def run(exe):
             pc.on("track", on_track)
             await connect(pc, "whep", "sfu")
         await asyncio.sleep(RECORD_S)
-        stats = d.rest_json("GET", "/v1/stats")["workers"][0]
+        workers = d.rest_json("GET", "/v1/stats")["workers"]
+        stats = {"counters": {}, "drops": {}}
+        for w in workers:  # the node's sums
+            for part in ("counters", "drops"):
+                for k, v in w[part].items():
+                    stats[part][k] = stats[part].get(k, 0) + v
         c = stats["counters"]
+        if WORKERS:
+            sess = d.rest_json("GET", "/v1/sessions?stream=sfu")["sessions"]
+            pw = [x["worker"] for x in sess if x["role"] == "whip"][0]
+            vws = [x["worker"] for x in sess if x["role"] == "whep"]
+            print("workers: %d; publisher on %d, players on %s; relay_out %s, relay_in %s" % (
+                len(workers), pw, vws, [w["counters"]["relay_out"] for w in workers],
+                [w["counters"]["relay_in"] for w in workers]))
+            check(len(workers) == 2 and any(v != pw for v in vws),
+                  "a player on the other worker than the publisher", (pw, vws))
+            other = 1 - pw
+            check(workers[pw]["counters"]["relay_out"] > 100 and
+                  workers[other]["counters"]["relay_in"] > 100,
+                  "the publisher's worker relays the stream to the other",
+                  (workers[pw]["counters"]["relay_out"], workers[other]["counters"]["relay_in"]))
+            check(workers[other]["counters"]["fwd_rtp"] > 100,
+                  "the other worker forwards to its player", workers[other]["counters"]["fwd_rtp"])
         check(c["fwd_rtp"] > 100, "the worker forwards RTP to the players", c["fwd_rtp"])
         check(c["pli_sent"] >= 1, "keyframe requests sent to the publisher", c["pli_sent"])
         check(stats["drops"].get("fwd_protect_failed", 0) == 0, "no forwarding failure",
@@ -178,7 +204,8 @@ def main():
             print("SKIP: no nft (apt-get install nftables)")
             return 77
         return netns_reexec(__file__, [exe] + (["--loss"] if LOSS else []) +
-                            (["--h264"] if H264 else []), need=("aiortc", "numpy"))
+                            (["--h264"] if H264 else []) + (["--workers"] if WORKERS else []),
+                            need=("aiortc", "numpy"))
     asyncio.run(run(exe))
     print("%d failures" % len(failures))
     return 1 if failures else 0
