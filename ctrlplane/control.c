@@ -24,6 +24,7 @@
 #include "dtls.h"
 #include "event.h"
 #include "event_bus.h"
+#include "flowsteer.h"
 #include "httpd.h"
 #include "log.h"
 #include "kernels.h"
@@ -100,6 +101,7 @@ struct control {
 	struct {
 		uint64_t rendered, failed, stale, down_full, no_mbuf;
 	} tctr;
+	struct flowsteer steer; /* rte_flow rules of sessions' pairs (where the port has them) */
 };
 
 static uint64_t
@@ -179,6 +181,45 @@ static void dtls_send(struct control *c, const struct sess *s, const uint8_t *bu
 static int down_send(struct control *c, const struct sess *s, const uint8_t *buf, size_t len,
 		uint8_t kind, int marker, uint32_t ts);
 
+/* A STUN address as a flow's 16 octets (IPv4-mapped for IPv4). */
+static void
+addr16(const struct stun_addr *a, uint8_t out[16])
+{
+	static const uint8_t v4[12] = {[10] = 0xff, [11] = 0xff};
+
+	if (a->family == 4) {
+		memcpy(out, v4, 12);
+		memcpy(out + 12, a->addr, 4);
+	} else {
+		memcpy(out, a->addr, 16);
+	}
+}
+
+/* rte_flow (flowsteer.h): a session's selected pair to its worker's RX queue, or no more. */
+static void
+steer_session(struct control *c, int what, const struct sess *s)
+{
+	struct pkt_flow f;
+	int rxq;
+
+	if (!c->steer.on || c->dp == NULL)
+		return;
+	if (what == SESS_NOTE_CLOSED || !s->has_pair) {
+		flowsteer_del(&c->steer, s->idx);
+		return;
+	}
+	rxq = c->dp->workers[s->worker].rxq;
+	if (rxq < 0 || s->pair_remote.family != s->pair_local.family)
+		return; /* fed by the software hand-off: no queue of its own */
+	memset(&f, 0, sizeof(f));
+	f.family = s->pair_remote.family;
+	addr16(&s->pair_remote, f.raddr);
+	addr16(&s->pair_local, f.laddr);
+	f.rport = rte_cpu_to_be_16(s->pair_remote.port);
+	f.lport = rte_cpu_to_be_16(s->pair_local.port);
+	flowsteer_set(&c->steer, s->idx, &f, (uint16_t)rxq);
+}
+
 /* Session lifecycle -> events (SSE, Redis); the end of a session's DTLS. */
 static void
 session_note(void *ctx, int what, const struct sess *s, enum sess_close_reason reason)
@@ -198,6 +239,10 @@ session_note(void *ctx, int what, const struct sess *s, enum sess_close_reason r
 		else if (what == SESS_NOTE_CLOSED)
 			c->dp->exp_owner[s->idx] = 0;
 	}
+	if (what == SESS_NOTE_PAIR || what == SESS_NOTE_CLOSED)
+		steer_session(c, what, s);
+	if (what == SESS_NOTE_PAIR)
+		return; /* no event: session.connected told the first */
 	if (what == SESS_NOTE_CLOSED && c->mp != NULL) {
 		media_pipeline_close_session(c->mp, s->idx); /* its speech ends, its stream goes */
 		c->ai_set_on[s->idx] = 0;
@@ -549,6 +594,15 @@ metrics_extra(void *ctx, struct http_resp *r)
 			http_resp_printf(r, "rtcedge_media_pipeline{name=\"%s\"} %" PRIu64 "\n",
 					media_pipeline_counter_name(k), v[k]);
 	}
+	http_resp_printf(r, "# HELP rtcedge_flow_rules_total rte_flow rules of sessions' pairs "
+			    "(flowsteer.h; 0 when the port has none)\n"
+			    "# TYPE rtcedge_flow_rules_total counter\n"
+			    "rtcedge_flow_rules_total{what=\"installed\"} %" PRIu64 "\n"
+			    "rtcedge_flow_rules_total{what=\"removed\"} %" PRIu64 "\n"
+			    "rtcedge_flow_rules_total{what=\"failed\"} %" PRIu64 "\n"
+			    "# HELP rtcedge_flow_steering 1 when the port takes our rules\n"
+			    "# TYPE rtcedge_flow_steering gauge\nrtcedge_flow_steering %d\n",
+			c->steer.installed, c->steer.removed, c->steer.failed, c->steer.on);
 	http_resp_printf(r, "# HELP rtcedge_sse_clients open Server-Sent Events streams\n"
 			    "# TYPE rtcedge_sse_clients gauge\nrtcedge_sse_clients %u\n",
 			c->restd ? httpd_streams(c->restd) : 0);
@@ -1042,6 +1096,15 @@ control_listen(struct control *c, struct dp *dp, const struct port_state *ps, ch
 
 	c->dp = dp;
 	c->ps = ps;
+	if (flowsteer_init(&c->steer, dp->port_id, ps->n_rxq, c->sm.cfg.max) != 0) {
+		snprintf(err, errlen, "out of memory (flow rules)");
+		return -1;
+	}
+	if (c->steer.on)
+		RTC_LOG(NOTICE, "rte_flow: each session's pair is steered to its worker's RX queue");
+	else
+		RTC_LOG(INFO, "rte_flow: off (%s); packets RSS gives another worker are handed "
+				"off", c->steer.why);
 	c->prev = calloc(dp->n_workers, sizeof(*c->prev));
 	c->prev_print = calloc(dp->n_workers, sizeof(*c->prev_print));
 	if (c->prev == NULL || c->prev_print == NULL) {
@@ -1290,6 +1353,7 @@ control_fini(struct control *c)
 		media_pipeline_thread_stop(c->mp); /* the workers are stopped: nothing pushes */
 		media_pipeline_destroy(c->mp);
 	}
+	flowsteer_fini(&c->steer);
 	tts_queue_destroy(c->tts);
 	if (c->po != NULL)
 		playout_destroy(c->po);

@@ -704,6 +704,7 @@ sessmgr_handle_event(struct sessmgr *m, const struct dpmsg_event *ev, uint64_t n
 		s->pair_remote = ev->remote;
 		if (s->state != SESS_STATE_CONNECTED)
 			set_state(m, s, SESS_STATE_CONNECTED, now_us);
+		note(m, SESS_NOTE_PAIR, s, SESS_CLOSE__COUNT);
 		break;
 	case DPMSG_EV_ICE_RESTARTED:
 		if (s->restarting) {

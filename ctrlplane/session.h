@@ -183,7 +183,9 @@ struct sessmgr_config {
 	void *last_rx_ctx;
 	/*
 	 * Optional: a session became visible (SESS_NOTE_CREATED), connected for the
-	 * first time (SESS_NOTE_CONNECTED) or ended (SESS_NOTE_CLOSED, with @reason).
+	 * first time (SESS_NOTE_CONNECTED), got a selected pair (SESS_NOTE_PAIR, at
+	 * every selection: restarts and moves too) or ended (SESS_NOTE_CLOSED, with
+	 * @reason).
 	 * Called before the session's memory is reused; it must not call back into
 	 * the manager.
 	 */
@@ -195,6 +197,7 @@ enum sess_note {
 	SESS_NOTE_CREATED = 1,
 	SESS_NOTE_CONNECTED,
 	SESS_NOTE_CLOSED,
+	SESS_NOTE_PAIR,
 };
 
 struct sessmgr_counters {

@@ -142,6 +142,16 @@ async def run(exe):
                   (workers[pw]["counters"]["relay_out"], workers[other]["counters"]["relay_in"]))
             check(workers[other]["counters"]["fwd_rtp"] > 100,
                   "the other worker forwards to its player", workers[other]["counters"]["fwd_rtp"])
+            # rte_flow: this machine's net_tap has it off (no multiq qdisc), so the daemon says
+            # why and steers nothing; the hand-off carries what RSS sends astray
+            steer = [ln for ln in d.tail(200).splitlines() if "rte_flow:" in ln and "rtcedge" in ln]
+            print("log: %s" % (steer[0].strip() if steer else "(no rte_flow line)"))
+            st_m, _, body = d.rest("GET", "/metrics")
+            print("metrics: %s" % [ln for ln in body.decode().splitlines()
+                                   if ln.startswith("rtcedge_flow")])
+            check(st_m == 200 and b"rtcedge_flow_steering 0" in body and len(steer) == 1 and
+                  "off" in steer[0] and b'what="failed"} 0' in body,
+                  "rte_flow: off here, said why, no failed rule", steer)
         check(c["fwd_rtp"] > 100, "the worker forwards RTP to the players", c["fwd_rtp"])
         check(c["pli_sent"] >= 1, "keyframe requests sent to the publisher", c["pli_sent"])
         check(stats["drops"].get("fwd_protect_failed", 0) == 0, "no forwarding failure",
