@@ -175,9 +175,9 @@ def main():
     ap.add_argument("-w", "--warmup", type=float, default=0.5,
                     help="seconds of forwarding before the window (default 0.5)")
     ap.add_argument("--viewers", default="1,10,100", help="viewer counts (default 1,10,100)")
-    ap.add_argument("--sweep", default="1000,5000,20000",
+    ap.add_argument("--sweep", default="1000,5000,20000,40000",
                     help="viewer counts of the rtcedge-only sweep ('' = none;"
-                         " default 1000,5000,20000)")
+                         " default 1000,5000,20000,40000)")
     ap.add_argument("--packets", type=int, default=2000000,
                     help="frames in the capture (default 2,000,000: 330 MB of mbufs)")
     ap.add_argument("--no-testpmd", action="store_true")
@@ -285,6 +285,14 @@ def main():
                 cols = "%13s %13s %13s %9s %9s" % ("-", "-", "-", "-", "-")
             log("%8d %13s %13s %s %9s %6d" %
                 (v, fmt(pin), fmt(pout), cols, "%.3f" % (pin / med_t) if med_t else "-", lost))
+        if not a.no_fwd:
+            log("per-round ratios (each round's rtcedge-port run against that round's bench_fwd"
+                " run; median, range):")
+            for v in viewers:
+                for name, k in (("bare-imb", 1), ("libsrtp2", 2)):
+                    rs = [r["in_pps_cpu"] / t[k] for r, t in zip(port[v], fwd[v])]
+                    log("  %6d viewers  /%-8s  %5.2f  (%.2f..%.2f)" %
+                        (v, name, statistics.median(rs), min(rs), max(rs)))
         if med_t:
             log("testpmd io-fwd: %s pkt/s per core (median; runs %s..%s)" %
                 (fmt(med_t), fmt(min(t["pps_cpu"] for t in tpmd)),
