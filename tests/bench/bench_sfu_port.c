@@ -256,7 +256,8 @@ install(struct worker *w, enum dpmsg_cmd_type type, uint32_t n)
 	while (got < n) {
 		struct dpmsg_event ev[32];
 		unsigned k;
-		while (next < n) {
+		/* no more in flight than the event ring holds: a full ring loses events */
+		while (next < n && next - got < DPMSG_RING_SIZE / 2) {
 			struct dpmsg_cmd c;
 			if (type == DPMSG_SESS_ADD)
 				cmd_add(&c, next);
@@ -279,6 +280,8 @@ install(struct worker *w, enum dpmsg_cmd_type type, uint32_t n)
 		}
 		if (k == 0)
 			rte_pause();
+		if (w->stats.v[RTC_STAT_sess_events_lost] != 0)
+			die("the worker lost session events (its event ring was full)");
 		if (wall_s() - t0 > SETUP_TIMEOUT_S)
 			die("session setup timed out");
 	}
@@ -426,8 +429,9 @@ print_json(const struct opts *o, const struct sample *s0, const struct sample *w
 	double cpu = w1->cpu - w0->cpu, wall = w1->wall - w0->wall;
 	int first = 1;
 
-	printf("{\"viewers\": %" PRIu32 ", \"window_wall_s\": %.4f, \"window_cpu_s\": %.4f, ",
-			o->viewers, wall, cpu);
+	printf("{\"viewers\": %" PRIu32 ", \"sess_bytes\": %zu, \"window_wall_s\": %.4f, "
+	       "\"window_cpu_s\": %.4f, ",
+			o->viewers, sizeof(struct wsess), wall, cpu);
 	printf("\"rx\": %" PRIu64 ", \"srtp_rx\": %" PRIu64 ", \"fwd_rtp\": %" PRIu64
 	       ", \"tx\": %" PRIu64 ", ",
 			D(rx_packets), D(srtp_rx), D(fwd_rtp), D(tx_packets));
