@@ -86,8 +86,7 @@ static struct dp dp;
 static struct ufrag_key key;
 static pthread_t worker_thread;
 
-static void __attribute__((format(printf, 1, 2), noreturn))
-die(const char *fmt, ...)
+static void __attribute__((format(printf, 1, 2), noreturn)) die(const char *fmt, ...)
 {
 	va_list ap;
 
@@ -158,8 +157,8 @@ sess_addr(uint32_t slot, uint8_t mac[6], uint8_t ip[4], uint16_t *port)
 static void
 sess_label(uint32_t slot, char out[UFRAG_LABEL_LEN + 1])
 {
-	struct ufrag_fields f = {.version = UFRAG_VERSION, .node = NODE, .worker = 0, .slot = slot,
-			.generation = 1};
+	struct ufrag_fields f = {
+	        .version = UFRAG_VERSION, .node = NODE, .worker = 0, .slot = slot, .generation = 1};
 
 	if (ufrag_label_encode(&key, &f, out, UFRAG_LABEL_LEN + 1) != UFRAG_LABEL_LEN)
 		die("ufrag_label_encode failed");
@@ -273,7 +272,7 @@ install(struct worker *w, enum dpmsg_cmd_type type, uint32_t n)
 				continue;
 			if (ev[i].status != 0) {
 				fprintf(stderr, "bench_sfu_port: slot %u: event %u status %d\n",
-						ev[i].slot, ev[i].type, ev[i].status);
+				        ev[i].slot, ev[i].type, ev[i].status);
 				exit(70);
 			}
 			got++;
@@ -312,7 +311,8 @@ select_pairs(struct worker *w, uint32_t n)
 		strcat(user, ":" PEER_UFRAG);
 		sess_pwd(slot, pwd, sizeof(pwd));
 		memcpy(txid, &slot, sizeof(slot));
-		stun_build_begin(&b, buf, sizeof(buf), STUN_METHOD_BINDING, STUN_CLASS_REQUEST, txid);
+		stun_build_begin(
+		        &b, buf, sizeof(buf), STUN_METHOD_BINDING, STUN_CLASS_REQUEST, txid);
 		stun_build_attr(&b, STUN_ATTR_USERNAME, user, (uint16_t)strlen(user));
 		stun_build_u32(&b, STUN_ATTR_PRIORITY, 1845501695u);
 		stun_build_u64(&b, STUN_ATTR_ICE_CONTROLLING, 0x0102030405060708ull + slot);
@@ -334,7 +334,7 @@ select_pairs(struct worker *w, uint32_t n)
 		l2[12] = 0x08;
 		l2[13] = 0x00;
 		if (wsess_stun(&w->sess, now, &flow, l2, sizeof(l2), buf, (uint16_t)len, &w->stats,
-				    &resp, &rl, &owner, ev, RTE_DIM(ev), &n_ev) != WSESS_TX)
+		            &resp, &rl, &owner, ev, RTE_DIM(ev), &n_ev) != WSESS_TX)
 			die("a nominating Binding request was not answered");
 		s = wsess_lookup(&w->sess, slot, 1);
 		if (s == NULL || !s->has_flow || s->l2_len != 14)
@@ -344,7 +344,7 @@ select_pairs(struct worker *w, uint32_t n)
 		if (slot % 256 == 255 || slot + 1 == n) {
 			struct dpmsg_event drain[64];
 			while (rte_ring_dequeue_burst_elem(w->ev_ring, drain, sizeof(drain[0]),
-					       RTE_DIM(drain), NULL) != 0)
+			               RTE_DIM(drain), NULL) != 0)
 				;
 		}
 	}
@@ -406,16 +406,16 @@ account(const struct sample *a, const struct sample *b, uint32_t nv, struct acco
 	acc->drops_rx = 0;
 	for (unsigned k = 0; k < RTC_STAT__COUNT; k++)
 		if (rtc_stats_is_drop((enum rtc_stat)k) && k != RTC_DROP_fwd_no_mbuf &&
-				k != RTC_DROP_fwd_protect_failed && k != RTC_DROP_tx_full)
+		        k != RTC_DROP_fwd_protect_failed && k != RTC_DROP_tx_full)
 			acc->drops_rx += b->st.v[k] - a->st.v[k];
 	/* every frame received: unprotected (srtp_rx), or dropped with a name */
 	acc->lost_rx = (int64_t)(D(rx_packets) - D(srtp_rx) - acc->drops_rx);
 	/* every unprotected packet: one copy per viewer, or a named drop */
 	acc->lost_fwd = (int64_t)((uint64_t)nv * D(srtp_rx) - D(fwd_rtp) - DD(fwd_no_mbuf) -
-			DD(fwd_protect_failed));
+	                          DD(fwd_protect_failed));
 	/* every frame made (copies, RTCP the worker sends on its own): sent or tx_full */
 	made = D(fwd_rtp) + D(rr_sent) + D(sr_sent) + D(pli_sent) + D(nack_sent) + D(rtx_sent) +
-			D(echo_rtp) + D(stun_answered) + D(dtls_down);
+	       D(echo_rtp) + D(stun_answered) + D(dtls_down);
 	acc->lost_tx = (int64_t)(made - D(tx_packets) - DD(tx_full));
 	/* what the worker handed the port is what the port says it sent */
 	acc->lost_port = (int64_t)(D(tx_packets) - (b->eth.opackets - a->eth.opackets));
@@ -423,7 +423,7 @@ account(const struct sample *a, const struct sample *b, uint32_t nv, struct acco
 
 static void
 print_json(const struct opts *o, const struct sample *s0, const struct sample *w0,
-		const struct sample *w1, const struct sample *s1, const struct accounting *acc)
+        const struct sample *w1, const struct sample *s1, const struct accounting *acc)
 {
 	const struct sample *a = w0, *b = w1;
 	double cpu = w1->cpu - w0->cpu, wall = w1->wall - w0->wall;
@@ -431,31 +431,32 @@ print_json(const struct opts *o, const struct sample *s0, const struct sample *w
 
 	printf("{\"viewers\": %" PRIu32 ", \"sess_bytes\": %zu, \"window_wall_s\": %.4f, "
 	       "\"window_cpu_s\": %.4f, ",
-			o->viewers, sizeof(struct wsess), wall, cpu);
+	        o->viewers, sizeof(struct wsess), wall, cpu);
 	printf("\"rx\": %" PRIu64 ", \"srtp_rx\": %" PRIu64 ", \"fwd_rtp\": %" PRIu64
 	       ", \"tx\": %" PRIu64 ", ",
-			D(rx_packets), D(srtp_rx), D(fwd_rtp), D(tx_packets));
+	        D(rx_packets), D(srtp_rx), D(fwd_rtp), D(tx_packets));
 	printf("\"in_pps_cpu\": %.0f, \"out_pps_cpu\": %.0f, \"in_pps_wall\": %.0f, "
 	       "\"out_pps_wall\": %.0f, ",
-			cpu > 0 ? (double)D(rx_packets) / cpu : 0, cpu > 0 ? (double)D(tx_packets) / cpu : 0,
-			(double)D(rx_packets) / wall, (double)D(tx_packets) / wall);
-	printf("\"port_ipackets\": %" PRIu64 ", \"port_opackets\": %" PRIu64 ", \"rx_nombuf\": %" PRIu64
-	       ", ",
-			b->eth.ipackets - a->eth.ipackets, b->eth.opackets - a->eth.opackets,
-			b->eth.rx_nombuf - a->eth.rx_nombuf);
+	        cpu > 0 ? (double)D(rx_packets) / cpu : 0,
+	        cpu > 0 ? (double)D(tx_packets) / cpu : 0, (double)D(rx_packets) / wall,
+	        (double)D(tx_packets) / wall);
+	printf("\"port_ipackets\": %" PRIu64 ", \"port_opackets\": %" PRIu64
+	       ", \"rx_nombuf\": %" PRIu64 ", ",
+	        b->eth.ipackets - a->eth.ipackets, b->eth.opackets - a->eth.opackets,
+	        b->eth.rx_nombuf - a->eth.rx_nombuf);
 	a = s0;
 	b = s1;
 	printf("\"run\": {\"rx\": %" PRIu64 ", \"srtp_rx\": %" PRIu64 ", \"fwd_rtp\": %" PRIu64
 	       ", \"tx\": %" PRIu64 ", \"rr_sent\": %" PRIu64 ", \"port_opackets\": %" PRIu64
 	       ", \"lost_rx\": %" PRId64 ", \"lost_fwd\": %" PRId64 ", \"lost_tx\": %" PRId64
 	       ", \"lost_port\": %" PRId64 ", \"drops\": {",
-			D(rx_packets), D(srtp_rx), D(fwd_rtp), D(tx_packets), D(rr_sent),
-			b->eth.opackets - a->eth.opackets, acc->lost_rx, acc->lost_fwd, acc->lost_tx,
-			acc->lost_port);
+	        D(rx_packets), D(srtp_rx), D(fwd_rtp), D(tx_packets), D(rr_sent),
+	        b->eth.opackets - a->eth.opackets, acc->lost_rx, acc->lost_fwd, acc->lost_tx,
+	        acc->lost_port);
 	for (unsigned k = 0; k < RTC_STAT__COUNT; k++)
 		if (rtc_stats_is_drop((enum rtc_stat)k) && b->st.v[k] != a->st.v[k]) {
-			printf("%s\"%s\": %" PRIu64, first ? "" : ", ", rtc_stats_name((enum rtc_stat)k),
-					b->st.v[k] - a->st.v[k]);
+			printf("%s\"%s\": %" PRIu64, first ? "" : ", ",
+			        rtc_stats_name((enum rtc_stat)k), b->st.v[k] - a->st.v[k]);
 			first = 0;
 		}
 	printf("}}}\n");
@@ -473,27 +474,28 @@ check(int ok, const char *what)
 /* --check-exact P (a capture read once) / --check-replay P (infinite_rx): exact counts. */
 static int
 checks(const struct opts *o, const struct sample *a, const struct sample *b,
-		const struct accounting *acc)
+        const struct accounting *acc)
 {
 	uint64_t p = o->check_exact ? o->check_exact : o->check_replay;
 	uint64_t nv = o->viewers;
 	int bad = 0;
 
-	bad += check(acc->lost_rx == 0 && acc->lost_fwd == 0 && acc->lost_tx == 0 &&
-					acc->lost_port == 0,
-			"no frame lost without a named drop counter");
+	bad += check(
+	        acc->lost_rx == 0 && acc->lost_fwd == 0 && acc->lost_tx == 0 && acc->lost_port == 0,
+	        "no frame lost without a named drop counter");
 	bad += check(D(srtp_rx) == p, "every packet of the capture unprotected exactly once");
 	bad += check(D(fwd_rtp) == nv * p, "every packet forwarded to every viewer");
-	bad += check(D(tx_packets) == D(fwd_rtp) + D(rr_sent), "sent = forwarded + receiver reports");
+	bad += check(
+	        D(tx_packets) == D(fwd_rtp) + D(rr_sent), "sent = forwarded + receiver reports");
 	bad += check(DD(tx_full) == 0 && DD(fwd_no_mbuf) == 0 && DD(fwd_protect_failed) == 0,
-			"no forwarding drops");
+	        "no forwarding drops");
 	if (o->check_exact) {
 		bad += check(D(rx_packets) == p, "received = the capture");
 		bad += check(acc->drops_rx == 0, "no receive drops");
 	} else {
 		bad += check(D(rx_packets) >= 2 * p, "the capture was replayed");
 		bad += check(DD(srtp_unprotect_failed) == D(rx_packets) - p,
-				"every replayed packet refused by SRTP (drop_srtp_unprotect_failed)");
+		        "every replayed packet refused by SRTP (drop_srtp_unprotect_failed)");
 		bad += check(acc->drops_rx == DD(srtp_unprotect_failed), "no other receive drop");
 	}
 	return bad;
@@ -503,15 +505,16 @@ static int
 usage(void)
 {
 	fprintf(stderr, "usage: bench_sfu_port EAL-OPTIONS -- --viewers N [--mbufs M] [--warmup S] "
-			"[--seconds S] [--max-rx P] [--check-exact P | --check-replay P] "
-			"[--srtp ipsec-mb|libsrtp|auto]\n");
+	                "[--seconds S] [--max-rx P] [--check-exact P | --check-replay P] "
+	                "[--srtp ipsec-mb|libsrtp|auto]\n");
 	return 64;
 }
 
 static int
 parse(int argc, char **argv, struct opts *o)
 {
-	for (int i = 1; i < argc; i++) {
+	/* every option takes a value */
+	for (int i = 1; i < argc; i += 2) {
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
 		if (v == NULL)
 			return -1;
@@ -533,10 +536,9 @@ parse(int argc, char **argv, struct opts *o)
 			o->srtp = v;
 		else
 			return -1;
-		i++;
 	}
 	if (o->viewers < 1 || o->viewers > UFRAG_SLOT_MAX - 1 || o->seconds <= 0 || o->warmup < 0 ||
-			(o->check_exact && o->check_replay))
+	        (o->check_exact && o->check_replay))
 		return -1;
 	return 0;
 }
@@ -544,8 +546,8 @@ parse(int argc, char **argv, struct opts *o)
 int
 main(int argc, char **argv)
 {
-	struct opts o = {.viewers = 1, .mbufs = 65536, .warmup = 1.0, .seconds = 3.0,
-			.srtp = "ipsec-mb"};
+	struct opts o = {
+	        .viewers = 1, .mbufs = 65536, .warmup = 1.0, .seconds = 3.0, .srtp = "ipsec-mb"};
 	struct port_params pp = {0};
 	struct port_state ps;
 	struct worker_sess_params sp = {0};
@@ -565,7 +567,8 @@ main(int argc, char **argv)
 		return usage();
 	rtc_log_init();
 	rte_log_set_level(rtc_logtype, RTE_LOG_NOTICE);
-	RTE_LCORE_FOREACH_WORKER(lc) {
+	RTE_LCORE_FOREACH_WORKER(lc)
+	{
 		if (n_lc == 0)
 			lcores[n_lc++] = lc;
 	}
@@ -585,9 +588,10 @@ main(int argc, char **argv)
 		struct rte_ether_addr ea;
 		memcpy(ea.addr_bytes, SFUB_NODE_MAC, 6);
 		if (rte_eth_dev_default_mac_addr_set(pp.port_id, &ea) != 0 &&
-				(rte_eth_macaddr_get(pp.port_id, &ea) != 0 ||
-						memcmp(ea.addr_bytes, SFUB_NODE_MAC, 6) != 0))
-			die("the port has another MAC than the capture's destination and refuses it");
+		        (rte_eth_macaddr_get(pp.port_id, &ea) != 0 ||
+		                memcmp(ea.addr_bytes, SFUB_NODE_MAC, 6) != 0))
+			die("the port has another MAC than the capture's destination and refuses "
+			    "it");
 	}
 	pp.mtu = 300;
 	pp.mbuf_room = 384;
@@ -622,7 +626,7 @@ main(int argc, char **argv)
 		die("%s", err);
 	w = &dp.workers[0];
 	if (rte_eal_remote_launch(get_self, &worker_thread, lcores[0]) != 0 ||
-			rte_eal_wait_lcore(lcores[0]) != 0)
+	        rte_eal_wait_lcore(lcores[0]) != 0)
 		die("cannot reach the worker lcore");
 
 	install(w, DPMSG_SESS_ADD, o.viewers + 1);
@@ -639,7 +643,8 @@ main(int argc, char **argv)
 		die("cannot launch the worker");
 	if (o.check_exact || o.check_replay) {
 		/* until the counts stop moving (a capture read once) or the replay is under way */
-		uint64_t want = o.check_exact ? o.check_exact : 3 * o.check_replay, last = UINT64_MAX;
+		uint64_t want = o.check_exact ? o.check_exact : 3 * o.check_replay,
+		         last = UINT64_MAX;
 		double t0 = wall_s();
 		w0 = s0;
 		for (;;) {
@@ -647,13 +652,14 @@ main(int argc, char **argv)
 			usleep(50000);
 			drain_events(w);
 			if (rx >= want + s0.st.v[RTC_STAT_rx_packets] &&
-					(o.check_replay || rx == last))
+			        (o.check_replay || rx == last))
 				break;
 			last = rx;
 			if (wall_s() - t0 > CHECK_TIMEOUT_S) {
-				fprintf(stderr, "bench_sfu_port: %" PRIu64 " of %" PRIu64
-						" frames received in %.0f s\n",
-						rx, want, CHECK_TIMEOUT_S);
+				fprintf(stderr,
+				        "bench_sfu_port: %" PRIu64 " of %" PRIu64
+				        " frames received in %.0f s\n",
+				        rx, want, CHECK_TIMEOUT_S);
 				bad++;
 				break;
 			}

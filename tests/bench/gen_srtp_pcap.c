@@ -38,7 +38,8 @@ struct pcap_rec {
 static int
 usage(void)
 {
-	fprintf(stderr, "usage: gen_srtp_pcap OUT.pcap [--packets P] [--backend ipsec-mb|libsrtp|auto]\n");
+	fprintf(stderr,
+	        "usage: gen_srtp_pcap OUT.pcap [--packets P] [--backend ipsec-mb|libsrtp|auto]\n");
 	return 64;
 }
 
@@ -50,7 +51,8 @@ main(int argc, char **argv)
 	const struct srtp_backend *be;
 	struct srtp_engine *e;
 	struct srtp_ctx ctx;
-	struct srtp_params sp = {.profile = SRTP_PROFILE_AES128_CM_SHA1_80, .dir = SRTP_DIR_OUTBOUND};
+	struct srtp_params sp = {
+	        .profile = SRTP_PROFILE_AES128_CM_SHA1_80, .dir = SRTP_DIR_OUTBOUND};
 	struct pkt_flow flow = {.family = 4};
 	uint8_t l2[14];
 	static uint8_t frames[BURST][ROOM];
@@ -81,7 +83,8 @@ main(int argc, char **argv)
 		fprintf(stderr, "gen_srtp_pcap: srtp_ctx_init failed\n");
 		return 1;
 	}
-	/* pkt_udp_build writes from "our" side (laddr) to the peer (raddr): here publisher -> node */
+	/* pkt_udp_build writes from "our" side (laddr) to the peer (raddr): here publisher -> node
+	 */
 	flow.laddr[10] = flow.laddr[11] = flow.raddr[10] = flow.raddr[11] = 0xff;
 	memcpy(flow.laddr + 12, SFUB_PUB_IP, 4);
 	memcpy(flow.raddr + 12, SFUB_NODE_IP, 4);
@@ -115,7 +118,8 @@ main(int argc, char **argv)
 			p[3] = (uint8_t)i;
 			p[4] = (uint8_t)(ts >> 24), p[5] = (uint8_t)(ts >> 16);
 			p[6] = (uint8_t)(ts >> 8), p[7] = (uint8_t)ts;
-			p[8] = (uint8_t)(SFUB_PUB_SSRC >> 24), p[9] = (uint8_t)(SFUB_PUB_SSRC >> 16);
+			p[8] = (uint8_t)(SFUB_PUB_SSRC >> 24),
+			p[9] = (uint8_t)(SFUB_PUB_SSRC >> 16);
 			p[10] = (uint8_t)(SFUB_PUB_SSRC >> 8), p[11] = (uint8_t)SFUB_PUB_SSRC;
 			for (unsigned j = 0; j < SFUB_PAYLOAD; j++)
 				p[12 + j] = (uint8_t)(i + j);
@@ -124,13 +128,14 @@ main(int argc, char **argv)
 		}
 		if (srtp_protect_burst(e, &ctx, pl, lens, n, res) != n) {
 			fprintf(stderr, "gen_srtp_pcap: protect failed at packet %lu: %s\n", base,
-					srtp_result_str(res[0]));
+			        srtp_result_str(res[0]));
 			return 1;
 		}
 		for (unsigned k = 0; k < n; k++) {
 			unsigned long i = base + k;
 			uint16_t fl = pkt_udp_build(frames[k], l2, 14, &flow, lens[k]);
-			struct pcap_rec r = {(uint32_t)(i / 50), (uint32_t)(i % 50 * 20000), fl, fl};
+			struct pcap_rec r = {
+			        (uint32_t)(i / 50), (uint32_t)(i % 50 * 20000), fl, fl};
 			if (fl == 0) {
 				fprintf(stderr, "gen_srtp_pcap: frame build failed\n");
 				return 1;
@@ -145,9 +150,10 @@ main(int argc, char **argv)
 	}
 	srtp_ctx_clear(&ctx);
 	srtp_engine_free(be, e);
-	printf("gen_srtp_pcap: %s: %lu SRTP frames of %u octets (Opus-sized, AES_CM_128_HMAC_SHA1_80, "
+	printf("gen_srtp_pcap: %s: %lu SRTP frames of %u octets (Opus-sized, "
+	       "AES_CM_128_HMAC_SHA1_80, "
 	       "SSRC %08x, seq 0..%lu mod 65536, backend %s)\n",
-			out, npkt, (unsigned)(hl + 12 + SFUB_PAYLOAD + 10), SFUB_PUB_SSRC, npkt - 1,
-			be->name);
+	        out, npkt, (unsigned)(hl + 12 + SFUB_PAYLOAD + 10), SFUB_PUB_SSRC, npkt - 1,
+	        be->name);
 	return 0;
 }
