@@ -30,6 +30,7 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 import bench  # noqa: E402  (Daemon, telemetry, wait_running, runtime_dir: scripts/bench's)
 
 TESTPMD = bench.TESTPMD
