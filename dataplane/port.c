@@ -71,8 +71,7 @@ port_pools_create(const struct port_params *p, struct port_state *ps, char *err,
 {
 	uint32_t need = (uint32_t)(ps->n_rxq * p->rx_desc + ps->n_txq * p->tx_desc +
 			p->n_workers * (PORT_MBUF_CACHE + 2 * 32) + 1024);
-	uint32_t room = RTE_MBUF_DEFAULT_DATAROOM;
-
+	uint32_t room = p->mbuf_room != 0 ? p->mbuf_room : RTE_MBUF_DEFAULT_DATAROOM;
 
 	if ((uint32_t)p->mtu + PORT_L2_OVERHEAD > room)
 		room = p->mtu + PORT_L2_OVERHEAD;

@@ -21,6 +21,12 @@ struct port_params {
 	uint16_t rx_desc;
 	uint16_t tx_desc;
 	uint32_t mbufs_per_socket;
+	/*
+	 * Data room of each mbuf; 0 = RTE_MBUF_DEFAULT_DATAROOM (or the MTU's frame,
+	 * if larger). Only tests/bench/bench_sfu_port sets it, to a smaller room, so
+	 * that a replayed capture of millions of frames fits in memory.
+	 */
+	uint16_t mbuf_room;
 	unsigned n_workers;
 	const unsigned *worker_lcores; /* n_workers entries */
 	int allow_rss;
