@@ -830,75 +830,133 @@ worker_export_in(const struct dp *dp, struct worker *w, struct rte_mbuf *m,
 	return 0;
 }
 
-/* Unprotected RTP of @kind from @stream's publisher to every viewer of the stream here. */
+/*
+ * @n unprotected RTP packets of @stream's publisher (@kind each: 0 audio, 1
+ * video) to every viewer of the stream on this worker. Per viewer: each
+ * packet copied into a new mbuf, rewritten (worker_send_srtp's rewrite and
+ * the viewer's fwd_seqmap), then all of them protected with the viewer's
+ * context in one burst (the ipsec-mb backend runs a burst on its
+ * multi-buffer path), framed and queued for TX.
+ */
 static void
 worker_send_viewers(const struct dp *dp, struct worker *w, struct rte_mempool *pool,
-		uint32_t stream, int kind, const uint8_t *rtp, uint16_t len, uint64_t now_us)
+		uint32_t stream, const uint8_t *const rtp[], const uint16_t len[], const uint8_t kind[],
+		unsigned n, uint64_t now_us)
 {
-	uint32_t ssrc, ts;
-	uint16_t seq;
-
-	if (stream >= w->sess.n_streams || len < 12)
+	if (stream >= w->sess.n_streams)
 		return;
-	ssrc = fwd_rtp_ssrc(rtp, len);
-	seq = (uint16_t)(rtp[2] << 8 | rtp[3]);
-	ts = (uint32_t)rtp[4] << 24 | (uint32_t)rtp[5] << 16 | (uint32_t)rtp[6] << 8 | rtp[7];
 	for (int32_t v = w->sess.streams[stream].first_viewer; v >= 0;
 			v = w->sess.s[v].next_viewer) {
 		struct wsess *vs = &w->sess.s[v];
-		struct fwd_seqmap *sm = &vs->seqmap[kind];
-		if (vs->pt[kind] == DPMSG_PT_NONE)
+		struct rte_mbuf *ms[WORKER_BURST];
+		uint8_t *pl[WORKER_BURST], res[WORKER_BURST], k[WORKER_BURST];
+		uint16_t lens[WORKER_BURST], ulen[WORKER_BURST];
+		uint16_t hlen = pkt_udp_headers_len(vs->flow.family, vs->l2_len);
+		unsigned cnt = 0;
+
+		if (!vs->srtp_on || !vs->has_flow || vs->l2_len == 0)
 			continue;
-		fwd_seqmap_next(sm, ssrc, seq, ts, vs->clock[kind], now_us);
-		if (worker_send_srtp(dp, w, pool, vs, 0, rtp, len, vs->pt[kind],
-				    vs->local_ssrc[kind], sm->seq_add, sm->ts_add) == 0) {
+		for (unsigned j = 0; j < n; j++) {
+			const uint8_t *p = rtp[j];
+			struct fwd_seqmap *sm = &vs->seqmap[kind[j]];
+			uint8_t *frame;
+			uint16_t m;
+			if (vs->pt[kind[j]] == DPMSG_PT_NONE || len[j] < 12)
+				continue;
+			fwd_seqmap_next(sm, fwd_rtp_ssrc(p, len[j]), (uint16_t)(p[2] << 8 | p[3]),
+					(uint32_t)p[4] << 24 | (uint32_t)p[5] << 16 |
+							(uint32_t)p[6] << 8 | p[7],
+					vs->clock[kind[j]], now_us);
+			ms[cnt] = rte_pktmbuf_alloc(pool);
+			frame = ms[cnt] != NULL ? (uint8_t *)rte_pktmbuf_append(ms[cnt],
+								  (uint16_t)(hlen + len[j] +
+										  SRTP_MAX_TRAILER))
+						: NULL;
+			if (frame == NULL) {
+				if (ms[cnt] != NULL)
+					rte_pktmbuf_free(ms[cnt]);
+				rtc_stats_inc(&w->stats, RTC_DROP_fwd_no_mbuf);
+				continue;
+			}
+			m = fwd_rtp_rewrite(p, len[j], frame + hlen, len[j], vs->pt[kind[j]],
+					vs->local_ssrc[kind[j]]);
+			if (m == 0) {
+				rte_pktmbuf_free(ms[cnt]);
+				rtc_stats_inc(&w->stats, RTC_DROP_fwd_protect_failed);
+				continue;
+			}
+			if ((sm->seq_add | sm->ts_add) != 0)
+				fwd_rtp_shift(frame + hlen, sm->seq_add, sm->ts_add);
+			pl[cnt] = frame + hlen;
+			lens[cnt] = m;
+			ulen[cnt] = m;
+			k[cnt] = kind[j];
+			cnt++;
+		}
+		if (cnt == 0)
+			continue;
+		srtp_protect_burst(w->srtp_eng, &vs->tx, pl, lens, cnt, res);
+		for (unsigned j = 0; j < cnt; j++) {
+			uint16_t fl;
+			if (res[j] != SRTP_RES_OK) {
+				rte_pktmbuf_free(ms[j]);
+				rtc_stats_inc(&w->stats, RTC_DROP_fwd_protect_failed);
+				continue;
+			}
+			fl = pkt_udp_build(pl[j] - hlen, vs->l2, vs->l2_len, &vs->flow, lens[j]);
+			rte_pktmbuf_trim(ms[j], (uint16_t)(rte_pktmbuf_data_len(ms[j]) - fl));
+			vs->tx_packets++;
+			vs->tx_bytes += lens[j];
 			vs->fwd_packets++;
-			vs->fwd_bytes += len;
-			vs->tx_pkts[kind]++;
-			vs->tx_kind_bytes[kind] += len;
+			vs->fwd_bytes += ulen[j];
+			vs->tx_pkts[k[j]]++;
+			vs->tx_kind_bytes[k[j]] += ulen[j];
 			rtc_stats_inc(&w->stats, RTC_STAT_fwd_rtp);
+			worker_tx(dp, w, ms[j]);
 		}
 	}
 }
 
-/* A publisher's unprotected RTP to every viewer of its stream, here and on other workers. */
-static void
-worker_fanout(const struct dp *dp, struct worker *w, struct rte_mempool *pool, struct wsess *pub,
-		const uint8_t *rtp, uint16_t len, uint64_t now_us)
+/*
+ * One unprotected RTP packet of a publisher before it is forwarded: its kind
+ * (0 audio, 1 video; -1 not forwarded, counted), a retransmission (RFC 4588)
+ * unwrapped into @orig, video kept for NACKs and losses asked for upstream.
+ * *@rtp and *@len are what to forward.
+ */
+static int
+worker_fanout_prepare(const struct dp *dp, struct worker *w, struct rte_mempool *pool,
+		struct wsess *pub, const uint8_t **rtp, uint16_t *len, uint8_t *orig, size_t orig_cap)
 {
-	int kind = wsess_kind_of_pt(pub, fwd_rtp_pt(rtp, len));
-	uint8_t orig[WSESS_RTX_MTU + 64];
-	struct wstream *st;
+	int kind = wsess_kind_of_pt(pub, fwd_rtp_pt(*rtp, *len));
 
 	if (kind == 2) {
-		/* the publisher's retransmission (RFC 4588): back to the original packet */
-		uint16_t ol = pub->remote_ssrc[1] != 0 ? fwd_rtx_unwrap(rtp, len, orig, sizeof(orig),
+		uint16_t ol = pub->remote_ssrc[1] != 0 ? fwd_rtx_unwrap(*rtp, *len, orig, orig_cap,
 								 pub->pt[1], pub->remote_ssrc[1])
 						       : 0;
 		if (ol == 0) {
 			rtc_stats_inc(&w->stats, RTC_DROP_rtp_not_forwarded);
-			return;
+			return -1;
 		}
 		pub->rtx_rx++;
 		rtc_stats_inc(&w->stats, RTC_STAT_rtx_rx);
-		rtp = orig;
-		len = ol;
+		*rtp = orig;
+		*len = ol;
 		kind = 1;
 	}
 	if (kind < 0 || kind > 1 || pub->stream >= w->sess.n_streams) {
 		rtc_stats_inc(&w->stats, RTC_DROP_rtp_not_forwarded); /* a PT nobody negotiated */
-		return;
+		return -1;
 	}
 	if (pub->remote_ssrc[kind] == 0)
-		pub->remote_ssrc[kind] = fwd_rtp_ssrc(rtp, len);
+		pub->remote_ssrc[kind] = fwd_rtp_ssrc(*rtp, *len);
 	if (kind == 1) {
-		uint16_t seq = (uint16_t)(rtp[2] << 8 | rtp[3]);
+		uint16_t seq = (uint16_t)((*rtp)[2] << 8 | (*rtp)[3]);
 		if (pub->rtxbuf >= 0) {
 			struct wsess_rtxbuf *rb = &w->sess.rtx[pub->rtxbuf];
 			unsigned k = seq % WSESS_RTX_N;
-			if (len <= WSESS_RTX_MTU) {
-				memcpy(rb->data[k], rtp, len);
-				rb->len[k] = len;
+			if (*len <= WSESS_RTX_MTU) {
+				memcpy(rb->data[k], *rtp, *len);
+				rb->len[k] = *len;
 				rb->seq[k] = seq;
 			} else {
 				rb->len[k] = 0;
@@ -907,14 +965,67 @@ worker_fanout(const struct dp *dp, struct worker *w, struct rte_mempool *pool, s
 		}
 		worker_nack_upstream(dp, w, pool, pub, seq);
 	}
+	return kind;
+}
+
+/*
+ * @n unprotected RTP packets of publisher @pub (n <= WORKER_BURST): its audio to
+ * the media pipeline, the export and the echo; everything forwarded to the
+ * viewers of its stream here (one protect burst per viewer) and relayed to
+ * the workers with viewers of it.
+ */
+static void
+worker_publisher_rtp(const struct dp *dp, struct worker *w, struct rte_mempool *pool,
+		struct wsess *pub, uint8_t *const pkts[], const uint16_t lens[], unsigned n,
+		uint64_t now_us)
+{
+	const uint8_t *fw[WORKER_BURST];
+	uint16_t fl[WORKER_BURST];
+	uint8_t kinds[WORKER_BURST];
+	unsigned nf = 0;
+	uint64_t remote;
+	struct wstream *st;
+
+	for (unsigned j = 0; j < n; j++) {
+		uint8_t *pl = pkts[j];
+		uint16_t len = lens[j];
+		const uint8_t *p = pl;
+		uint16_t l = len;
+		int kind;
+		if (wsess_kind_of_pt(pub, fwd_rtp_pt(pl, len)) == 0) {
+			if (w->tap != NULL)
+				worker_tap(w, pub, pl, len, now_us);
+			if (pub->export_audio)
+				worker_export_out(dp, w, pool, pub, pl, len, now_us);
+			/* voice echo: its audio back to it, as our track */
+			if (pub->echo && pub->local_ssrc[0] != 0 &&
+					worker_send_srtp(dp, w, pool, pub, 0, pl, len, pub->pt[0],
+							pub->local_ssrc[0], 0, 0) == 0) {
+				rtc_stats_inc(&w->stats, RTC_STAT_echo_rtp);
+				pub->tx_pkts[0]++;
+				pub->tx_kind_bytes[0] += len;
+			}
+		}
+		kind = worker_fanout_prepare(dp, w, pool, pub, &p, &l, w->unwrap[j],
+				sizeof(w->unwrap[j]));
+		if (kind < 0)
+			continue;
+		fw[nf] = p;
+		fl[nf] = l;
+		kinds[nf] = (uint8_t)kind;
+		nf++;
+	}
+	if (nf == 0)
+		return;
 	st = &w->sess.streams[pub->stream];
 	if (st->pli_pending && now_us - st->last_pli_us >= 500000)
 		worker_request_keyframe(dp, w, pool, pub->stream, now_us);
-	worker_send_viewers(dp, w, pool, pub->stream, kind, rtp, len, now_us);
-	if (worker_remote_viewers(dp, w, pub->stream) != 0) {
+	worker_send_viewers(dp, w, pool, pub->stream, fw, fl, kinds, nf, now_us);
+	remote = worker_remote_viewers(dp, w, pub->stream);
+	for (unsigned j = 0; remote != 0 && j < nf; j++) {
 		struct dpmsg_relay r = {.version = DPMSG_VERSION, .type = DPMSG_RELAY_RTP,
-				.kind = (uint8_t)kind, .stream = pub->stream};
-		worker_relay(dp, w, pool, &r, rtp, len, worker_remote_viewers(dp, w, pub->stream));
+				.kind = kinds[j], .stream = pub->stream};
+		worker_relay(dp, w, pool, &r, fw[j], fl[j], remote);
 	}
 }
 
@@ -933,10 +1044,12 @@ worker_relay_in(const struct dp *dp, struct worker *w, uint64_t now_us)
 				*rte_pktmbuf_mtod_offset(ms[i], const struct dpmsg_relay *,
 						-(int)sizeof(struct dpmsg_relay));
 		if (r.version == DPMSG_VERSION && r.kind <= 1) {
-			if (r.type == DPMSG_RELAY_RTP)
-				worker_send_viewers(dp, w, ms[i]->pool, r.stream, r.kind,
-						rte_pktmbuf_mtod(ms[i], const uint8_t *),
-						rte_pktmbuf_data_len(ms[i]), now_us);
+			if (r.type == DPMSG_RELAY_RTP) {
+				const uint8_t *p = rte_pktmbuf_mtod(ms[i], const uint8_t *);
+				uint16_t l = rte_pktmbuf_data_len(ms[i]);
+				worker_send_viewers(dp, w, ms[i]->pool, r.stream, &p, &l, &r.kind, 1,
+						now_us);
+			}
 			else if (r.type == DPMSG_RELAY_SR)
 				worker_viewers_sr(dp, w, ms[i]->pool, r.stream, r.kind, r.src_ssrc,
 						r.ntp, r.rtp_ts, now_us);
@@ -1000,20 +1113,7 @@ worker_media_flow(const struct dp *dp, struct worker *w, struct rte_mbuf *m,
 	}
 	case WSESS_RTP:
 		if (meta->cls == DEMUX_RTP && s->role == 0) {
-			worker_fanout(dp, w, m->pool, s, pl, len, now_us);
-			if (w->tap != NULL && wsess_kind_of_pt(s, fwd_rtp_pt(pl, len)) == 0)
-				worker_tap(w, s, pl, len, now_us);
-			if (s->export_audio && wsess_kind_of_pt(s, fwd_rtp_pt(pl, len)) == 0)
-				worker_export_out(dp, w, m->pool, s, pl, len, now_us);
-			/* voice echo: its audio back to it, as our track */
-			if (s->echo && wsess_kind_of_pt(s, fwd_rtp_pt(pl, len)) == 0 &&
-					s->local_ssrc[0] != 0 &&
-					worker_send_srtp(dp, w, m->pool, s, 0, pl, len, s->pt[0],
-							s->local_ssrc[0], 0, 0) == 0) {
-				rtc_stats_inc(&w->stats, RTC_STAT_echo_rtp);
-				s->tx_pkts[0]++;
-				s->tx_kind_bytes[0] += len;
-			}
+			worker_publisher_rtp(dp, w, m->pool, s, &pl, &len, 1, now_us);
 		} else if (meta->cls == DEMUX_RTCP && s->role == 1) {
 			/* a viewer's PLI/FIR: the publisher is asked for a keyframe */
 			if (fwd_rtcp_wants_keyframe(pl, len))
@@ -1155,6 +1255,72 @@ worker_free_rx(struct rte_mbuf **m, uint16_t n)
 	rte_mempool_put_bulk(pool, (void **)m, n);
 }
 
+/*
+ * The RTP of a received burst, batched: each packet's session found by its
+ * flow, then per session (in arrival order) one unprotect burst and one
+ * forwarding pass (worker_publisher_rtp: one protect burst per viewer).
+ * What is not a session of this worker (to hand off, unknown) takes the
+ * one-packet path. Every mbuf ends in @done (freed by the caller) or is
+ * consumed (handed off).
+ */
+static void
+worker_rtp_batch(const struct dp *dp, struct worker *w, struct rte_mbuf **ms,
+		const struct pkt_media *meta, unsigned n, struct rte_mbuf **done, uint16_t *n_done,
+		uint64_t now_us)
+{
+	struct wsess *ss[WORKER_BURST];
+
+	for (unsigned i = 0; i < n; i++) {
+		enum wsess_verdict v = WSESS_DROP;
+		unsigned owner = 0;
+		ss[i] = wsess_flow(&w->sess, &meta[i].flow, &owner, &v);
+		if (ss[i] == NULL && !worker_media_flow(dp, w, ms[i], &meta[i], now_us))
+			done[(*n_done)++] = ms[i];
+	}
+	for (unsigned i = 0; i < n; i++) {
+		struct wsess *s = ss[i];
+		uint8_t *pl[WORKER_BURST], res[WORKER_BURST];
+		uint16_t lens[WORKER_BURST];
+		unsigned k = 0, ok = 0;
+
+		if (s == NULL)
+			continue;
+		for (unsigned j = i; j < n; j++) {
+			if (ss[j] != s)
+				continue;
+			ss[j] = NULL;
+			pl[k] = rte_pktmbuf_mtod_offset(ms[j], uint8_t *, meta[j].payload_off);
+			lens[k] = meta[j].payload_len;
+			wsess_rx_seen(s, lens[k], now_us);
+			done[(*n_done)++] = ms[j];
+			k++;
+		}
+		if (!s->srtp_on) {
+			s->media.no_srtp += k;
+			w->stats.v[RTC_DROP_media_no_srtp] += k;
+			continue;
+		}
+		srtp_unprotect_burst(w->srtp_eng, &s->rx, pl, lens, k, res);
+		for (unsigned j = 0; j < k; j++) {
+			if (res[j] != SRTP_RES_OK) {
+				s->media.srtp_fail++;
+				rtc_stats_inc(&w->stats, RTC_DROP_srtp_unprotect_failed);
+				continue;
+			}
+			wsess_rtp_received(s, pl[j], lens[j], now_us, &w->stats);
+			pl[ok] = pl[j];
+			lens[ok] = lens[j];
+			ok++;
+		}
+		if (ok == 0)
+			continue;
+		if (s->role == 0)
+			worker_publisher_rtp(dp, w, ms[i]->pool, s, pl, lens, ok, now_us);
+		else
+			w->stats.v[RTC_DROP_rtp_not_forwarded] += ok;
+	}
+}
+
 /* One received burst through pkt_process(); verdicts become TX, media or free. */
 static void
 worker_rx_burst(const struct dp *dp, struct worker *w, struct rte_mbuf **pkts, uint16_t n,
@@ -1162,8 +1328,9 @@ worker_rx_burst(const struct dp *dp, struct worker *w, struct rte_mbuf **pkts, u
 {
 	struct pkt_ctx ctx = {.nif = &dp->nif, .neigh = &w->neigh, .st = &w->stats,
 			.now_us = now_us};
-	struct rte_mbuf *done[WORKER_BURST];
-	uint16_t n_done = 0;
+	struct rte_mbuf *done[WORKER_BURST], *rtp[WORKER_BURST];
+	struct pkt_media rtp_meta[WORKER_BURST];
+	uint16_t n_done = 0, n_rtp = 0;
 	struct pkt_media meta;
 
 	w->stats.v[RTC_STAT_rx_packets] += n;
@@ -1199,6 +1366,14 @@ worker_rx_burst(const struct dp *dp, struct worker *w, struct rte_mbuf **pkts, u
 			/* the receiving worker resolves the owner: STUN by its ufrag label,
 			 * the rest by the flow tables (worker_media_flow) */
 			m->hash.usr = 0; /* not handed off yet */
+			if (meta.cls == DEMUX_RTP &&
+					meta.flow.lport == rte_cpu_to_be_16(dp->nif.media_port)) {
+				/* SRTP: batched after the burst (worker_rtp_batch) */
+				rtc_stats_inc(&w->stats, RTC_STAT_media_rtp);
+				rtp_meta[n_rtp] = meta;
+				rtp[n_rtp++] = m;
+				break;
+			}
 			if (!worker_media(dp, w, m, &meta, now_us))
 				done[n_done++] = m;
 			break;
@@ -1208,6 +1383,8 @@ worker_rx_burst(const struct dp *dp, struct worker *w, struct rte_mbuf **pkts, u
 			break;
 		}
 	}
+	if (n_rtp != 0)
+		worker_rtp_batch(dp, w, rtp, rtp_meta, n_rtp, done, &n_done, now_us);
 	if (n_done != 0)
 		worker_free_rx(done, n_done);
 }

@@ -63,6 +63,7 @@ struct worker {
 	struct media_tap_ring *tap; /* publishers' audio to the media pipeline; NULL: off */
 	struct wsess_table sess;
 	struct neigh_table neigh;
+	uint8_t unwrap[WORKER_BURST][WSESS_RTX_MTU + 64]; /* publishers' RTX, unwrapped */
 } __rte_cache_aligned;
 
 /* The sessions every worker can hold, and the keys of the routing labels. */

@@ -523,16 +523,12 @@ wsess_tick(struct wsess_table *t, uint64_t now_us, struct dpmsg_event *ev, unsig
 	}
 }
 
-enum wsess_verdict
-wsess_media(struct wsess_table *t, uint64_t now_us, const struct pkt_flow *flow,
-		enum demux_class cls, uint8_t *buf, uint16_t *len, struct rtc_stats *st,
-		struct wsess **sess, unsigned *owner)
+struct wsess *
+wsess_flow(struct wsess_table *t, const struct pkt_flow *flow, unsigned *owner,
+		enum wsess_verdict *verdict)
 {
 	const struct flowtab_entry *fe = flowtab_get(&t->flows, flow);
 	struct wsess *s = fe ? wsess_lookup(t, fe->slot, fe->gen) : NULL;
-	uint8_t *pkts[1] = {buf};
-	uint16_t lens[1] = {*len};
-	uint8_t res[1];
 
 	if (s == NULL) {
 		/* another worker's session: hand it over */
@@ -541,13 +537,53 @@ wsess_media(struct wsess_table *t, uint64_t now_us, const struct pkt_flow *flow,
 							 : NULL;
 		if (ff != NULL && ff->slot != t->worker) {
 			*owner = ff->slot;
-			return WSESS_HANDOFF;
+			*verdict = WSESS_HANDOFF;
+		} else {
+			*verdict = WSESS_UNKNOWN;
 		}
-		return WSESS_UNKNOWN;
 	}
-	s->rx_packets++;
-	s->rx_bytes += *len;
-	s->last_rx_us = now_us;
+	return s;
+}
+
+void
+wsess_rtp_received(struct wsess *s, const uint8_t *buf, uint16_t len, uint64_t now_us,
+		struct rtc_stats *st)
+{
+	int kind = len >= 12 ? wsess_kind_of_pt(s, buf[1] & 0x7f) : -1;
+
+	s->media.rtp_rx++;
+	s->media.rtp_rx_bytes += len;
+	rtc_stats_inc(st, RTC_STAT_srtp_rx);
+	if (kind == 0 || kind == 1) {
+		uint32_t ssrc = (uint32_t)buf[8] << 24 | (uint32_t)buf[9] << 16 |
+				(uint32_t)buf[10] << 8 | buf[11];
+		if (!s->rx_on[kind] || s->rx_stats[kind].ssrc != ssrc) {
+			rtp_stats_init(&s->rx_stats[kind], ssrc, s->clock[kind]);
+			s->rx_on[kind] = 1;
+		}
+		rtp_stats_update(&s->rx_stats[kind], (uint16_t)(buf[2] << 8 | buf[3]),
+				(uint32_t)buf[4] << 24 | (uint32_t)buf[5] << 16 | (uint32_t)buf[6] << 8 |
+						buf[7],
+				now_us);
+		s->rx_pkts[kind]++;
+		s->rx_kind_bytes[kind] += len;
+	}
+}
+
+enum wsess_verdict
+wsess_media(struct wsess_table *t, uint64_t now_us, const struct pkt_flow *flow,
+		enum demux_class cls, uint8_t *buf, uint16_t *len, struct rtc_stats *st,
+		struct wsess **sess, unsigned *owner)
+{
+	enum wsess_verdict v = WSESS_DROP;
+	struct wsess *s = wsess_flow(t, flow, owner, &v);
+	uint8_t *pkts[1] = {buf};
+	uint16_t lens[1] = {*len};
+	uint8_t res[1];
+
+	if (s == NULL)
+		return v;
+	wsess_rx_seen(s, *len, now_us);
 	*sess = s;
 	if (cls == DEMUX_DTLS) {
 		s->media.dtls_rx++;
@@ -566,24 +602,7 @@ wsess_media(struct wsess_table *t, uint64_t now_us, const struct pkt_flow *flow,
 	}
 	*len = lens[0];
 	if (cls == DEMUX_RTP) {
-		int kind = *len >= 12 ? wsess_kind_of_pt(s, buf[1] & 0x7f) : -1;
-		s->media.rtp_rx++;
-		s->media.rtp_rx_bytes += *len;
-		rtc_stats_inc(st, RTC_STAT_srtp_rx);
-		if (kind == 0 || kind == 1) {
-			uint32_t ssrc = (uint32_t)buf[8] << 24 | (uint32_t)buf[9] << 16 |
-					(uint32_t)buf[10] << 8 | buf[11];
-			if (!s->rx_on[kind] || s->rx_stats[kind].ssrc != ssrc) {
-				rtp_stats_init(&s->rx_stats[kind], ssrc, s->clock[kind]);
-				s->rx_on[kind] = 1;
-			}
-			rtp_stats_update(&s->rx_stats[kind], (uint16_t)(buf[2] << 8 | buf[3]),
-					(uint32_t)buf[4] << 24 | (uint32_t)buf[5] << 16 |
-							(uint32_t)buf[6] << 8 | buf[7],
-					now_us);
-			s->rx_pkts[kind]++;
-			s->rx_kind_bytes[kind] += *len;
-		}
+		wsess_rtp_received(s, buf, *len, now_us, st);
 	} else {
 		s->media.rtcp_rx++;
 		rtc_stats_inc(st, RTC_STAT_srtcp_rx);

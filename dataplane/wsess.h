@@ -220,6 +220,25 @@ enum wsess_verdict wsess_stun(struct wsess_table *t, uint64_t now_us, const stru
  * WSESS_UNKNOWN (the caller counts RTC_DROP_media_no_session or hands it to
  * the worker its 5-tuple hashes to); anything else is dropped and counted.
  */
+/*
+ * The pieces of wsess_media() for a caller that unprotects a burst itself
+ * (worker.c batches a received burst's RTP per session): the session of a
+ * flow (NULL with *@verdict HANDOFF and *@owner, or UNKNOWN); what every
+ * datagram of a session's pair counts; the accounting of one unprotected RTP
+ * packet (receive statistics per kind).
+ */
+struct wsess *wsess_flow(struct wsess_table *t, const struct pkt_flow *flow, unsigned *owner,
+		enum wsess_verdict *verdict);
+static inline void
+wsess_rx_seen(struct wsess *s, uint16_t len, uint64_t now_us)
+{
+	s->rx_packets++;
+	s->rx_bytes += len;
+	s->last_rx_us = now_us;
+}
+void wsess_rtp_received(struct wsess *s, const uint8_t *buf, uint16_t len, uint64_t now_us,
+		struct rtc_stats *st);
+
 enum wsess_verdict wsess_media(struct wsess_table *t, uint64_t now_us, const struct pkt_flow *flow,
 		enum demux_class cls, uint8_t *buf, uint16_t *len, struct rtc_stats *st,
 		struct wsess **sess, unsigned *owner);
