@@ -30,9 +30,9 @@ import wave
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, HERE)
+from aiortc_util import main_in_netns, record_audio, to16k, wait_connected  # noqa: E402
 from media_util import best_corr, load_mono16k  # noqa: E402
-from rtcedge_proc import (PEER_IP, TAP_IF, check, failures, free_port,  # noqa: E402
-                          netns_reexec, stop_reporting, tap_up)
+from rtcedge_proc import PEER_IP, TAP_IF, check, free_port, stop_reporting, tap_up  # noqa: E402
 
 QUESTION = "what time is it"
 CORR_MIN = 0.8
@@ -68,7 +68,6 @@ def wait_port(port, timeout=10):
 
 async def run(exe):
     import aioice.ice
-    import numpy as np
     import redis
     from aiortc import RTCPeerConnection, RTCSessionDescription
     from aiortc.contrib.media import MediaPlayer
@@ -103,18 +102,7 @@ async def run(exe):
         time.sleep(1.0)  # the orchestrator reads from '$': let it start first
         tap_up()
         rec = []
-
-        def on_track(track):
-            async def pull():
-                while True:
-                    try:
-                        f = await track.recv()
-                    except Exception:
-                        return
-                    a = f.to_ndarray().astype(np.float64).reshape(-1, len(f.layout.channels))
-                    rec.append((f.sample_rate, a.mean(axis=1)))
-            asyncio.ensure_future(pull())
-        pc.on("track", on_track)
+        record_audio(pc, rec)
         pc.addTrack(MediaPlayer(ask).audio)
         await pc.setLocalDescription(await pc.createOffer())
         st, h, body = d.http("POST", "/whip/agent", pc.localDescription.sdp,
@@ -122,10 +110,8 @@ async def run(exe):
         check(st == 201, "WHIP POST 201", "%d %s" % (st, body[:200]))
         sid = h["location"][0].rsplit("/", 1)[1]
         await pc.setRemoteDescription(RTCSessionDescription(sdp=body.decode(), type="answer"))
-        end = time.monotonic() + 20
-        while pc.connectionState not in ("connected", "failed") and time.monotonic() < end:
-            await asyncio.sleep(0.1)
-        check(pc.connectionState == "connected", "connected", pc.connectionState)
+        st = await wait_connected(pc)
+        check(st == "connected", "connected", st)
         t0 = time.monotonic()
         # question (about 2.5 s with the silence before it), recognition, reply, playout
         end = time.monotonic() + 20
@@ -144,10 +130,7 @@ async def run(exe):
         if says and rec:
             ref = os.path.join(tmp, "ref.wav")
             subprocess.run(["espeak-ng", "-w", ref, says[0]["text"]], check=True)
-            rate = rec[0][0]
-            x = np.concatenate([a for _, a in rec])
-            t = np.arange(0, len(x) / rate, 1 / 16000.0)
-            x16 = np.interp(t, np.arange(len(x)) / rate, x)
+            x16 = to16k(rec)
             corr = best_corr(x16, load_mono16k(ref))
             print("client heard %.2f s: correlation with '%s' %.3f" %
                   (len(x16) / 16000, says[0]["text"], corr))
@@ -168,15 +151,7 @@ async def run(exe):
 
 
 def main():
-    exe = sys.argv[1]
-    if "--inner" not in sys.argv:
-        if shutil.which("espeak-ng") is None or shutil.which("redis-server") is None:
-            print("SKIP: needs espeak-ng and redis-server")
-            return 77
-        return netns_reexec(__file__, [exe], need=("aiortc", "numpy", "redis"))
-    asyncio.run(run(exe))
-    print("%d failures" % len(failures))
-    return 1 if failures else 0
+    return main_in_netns(__file__, run, need=("aiortc", "numpy", "redis"), tools=("espeak-ng", "redis-server"))
 
 
 if __name__ == "__main__":

@@ -23,8 +23,9 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
+from aiortc_util import main_in_netns, record_audio, to16k, wait_connected  # noqa: E402
 from media_util import best_corr, load_mono16k  # noqa: E402
-from rtcedge_proc import PEER_IP, TAP_IF, check, failures, netns_reexec, stop_reporting, tap_up  # noqa: E402
+from rtcedge_proc import PEER_IP, TAP_IF, check, stop_reporting, tap_up  # noqa: E402
 
 CORR_MIN = 0.8
 LOST_MAX = 25  # packets the player may count lost around the switch (20 ms each)
@@ -38,7 +39,6 @@ def speech(tmp, name, text):
 
 async def run(exe):
     import aioice.ice
-    import numpy as np
     from aiortc import RTCPeerConnection, RTCSessionDescription
     from aiortc.contrib.media import MediaPlayer
     from rtcedge_proc import Daemon
@@ -63,11 +63,8 @@ async def run(exe):
                                  {"Content-Type": "application/sdp"})
             check(st == 201, "%s POST 201" % kind.upper(), "%d %s" % (st, body[:200]))
             await pc.setRemoteDescription(RTCSessionDescription(sdp=body.decode(), type="answer"))
-            end = time.monotonic() + 20
-            while pc.connectionState not in ("connected", "failed") and time.monotonic() < end:
-                await asyncio.sleep(0.1)
-            check(pc.connectionState == "connected", "%s connected" % kind.upper(),
-                  pc.connectionState)
+            state = await wait_connected(pc)
+            check(state == "connected", "%s connected" % kind.upper(), state)
             return h["location"][0].rsplit("/", 1)[1]
 
         pub_a = RTCPeerConnection()
@@ -77,18 +74,7 @@ async def run(exe):
         player = RTCPeerConnection()
         pcs.append(player)
         rec = []
-
-        def on_track(track):
-            async def pull():
-                while True:
-                    try:
-                        f = await track.recv()
-                    except Exception:
-                        return
-                    a = f.to_ndarray().astype(np.float64).reshape(-1, len(f.layout.channels))
-                    rec.append((time.monotonic(), f.sample_rate, a.mean(axis=1)))
-            asyncio.ensure_future(pull())
-        player.on("track", on_track)
+        record_audio(player, rec, stamped=True)
         player.addTransceiver("audio", direction="recvonly")
         await connect(player, "whep")
         await asyncio.sleep(3.0)
@@ -108,10 +94,7 @@ async def run(exe):
 
         after = [(r, a) for t, r, a in rec if t > t_switch + 1.0]
         if after:
-            rate = after[0][0]
-            x = np.concatenate([a for _, a in after])
-            t = np.arange(0, len(x) / rate, 1 / 16000.0)
-            x16 = np.interp(t, np.arange(len(x)) / rate, x)
+            x16 = to16k(after)
             corr = best_corr(x16, src_b)
             print("player: %.1f s after the switch, correlation with B's speech %.3f" %
                   (len(x16) / 16000, corr))
@@ -136,15 +119,7 @@ async def run(exe):
 
 
 def main():
-    exe = sys.argv[1]
-    if "--inner" not in sys.argv:
-        if shutil.which("espeak-ng") is None:
-            print("SKIP: no espeak-ng")
-            return 77
-        return netns_reexec(__file__, [exe], need=("aiortc", "numpy"))
-    asyncio.run(run(exe))
-    print("%d failures" % len(failures))
-    return 1 if failures else 0
+    return main_in_netns(__file__, run)
 
 
 if __name__ == "__main__":

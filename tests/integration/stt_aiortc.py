@@ -17,21 +17,19 @@ refused (409). The worker's tap counter moves.
 Skips (77) without root, TAP, aiortc, numpy or espeak-ng.
 """
 import asyncio
-import http.client
 import json
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import wave
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from rtcedge_proc import (PEER_IP, TAP_IF, check, failures, netns_reexec,  # noqa: E402
-                          stop_reporting, tap_up)
+from aiortc_util import main_in_netns, sse_start, wait_connected  # noqa: E402
+from rtcedge_proc import PEER_IP, TAP_IF, check, stop_reporting, tap_up  # noqa: E402
 
 COMMANDS = ["turn on the light", "what time is it", "hello"]
 TRANSCRIBED = 2  # then speech-to-text is turned off
@@ -58,25 +56,6 @@ def speech(tmp):
     return out, sum(len(p) for p in parts) / rate
 
 
-def sse_reader(port, events, stop):
-    c = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-    c.request("GET", "/v1/events")
-    r = c.getresponse()
-    msg = {}
-    while not stop.is_set():
-        line = r.fp.readline()
-        if not line:
-            return
-        line = line.decode().rstrip("\r\n")
-        if line == "":
-            if "data" in msg:
-                events.append((msg.get("event"), json.loads(msg["data"])))
-            msg = {}
-        elif not line.startswith(":"):
-            k, _, v = line.partition(": ")
-            msg[k] = v
-
-
 async def run(exe):
     import aioice.ice
     from aiortc import RTCPeerConnection, RTCSessionDescription
@@ -91,9 +70,7 @@ async def run(exe):
                name="stt", vdev="net_tap0,iface=" + TAP_IF)
     d.start()
     pc = RTCPeerConnection()
-    events, stop = [], threading.Event()
-    reader = threading.Thread(target=sse_reader, args=(d.rest_port, events, stop), daemon=True)
-    reader.start()
+    events, stop = sse_start(d.rest_port)
     ok = False
     try:
         tap_up()
@@ -104,10 +81,8 @@ async def run(exe):
         check(st == 201, "WHIP POST 201", "%d %s" % (st, body[:200]))
         sid = h["location"][0].rsplit("/", 1)[1]
         await pc.setRemoteDescription(RTCSessionDescription(sdp=body.decode(), type="answer"))
-        end = time.monotonic() + 20
-        while pc.connectionState not in ("connected", "failed") and time.monotonic() < end:
-            await asyncio.sleep(0.1)
-        check(pc.connectionState == "connected", "connected", pc.connectionState)
+        st = await wait_connected(pc)
+        check(st == "connected", "connected", st)
         # the speech, then time for the last utterance's recognition
         def command(obj):
             st, _, b = d.rest("POST", "/v1/commands", json.dumps(obj),
@@ -153,15 +128,7 @@ async def run(exe):
 
 
 def main():
-    exe = sys.argv[1]
-    if "--inner" not in sys.argv:
-        if shutil.which("espeak-ng") is None:
-            print("SKIP: no espeak-ng")
-            return 77
-        return netns_reexec(__file__, [exe], need=("aiortc", "numpy"))
-    asyncio.run(run(exe))
-    print("%d failures" % len(failures))
-    return 1 if failures else 0
+    return main_in_netns(__file__, run)
 
 
 if __name__ == "__main__":

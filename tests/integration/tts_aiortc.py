@@ -18,44 +18,23 @@ playout.start / playout.end events come for each clip, over SSE.
 Skips (77) without root, TAP, aiortc, numpy or espeak-ng.
 """
 import asyncio
-import http.client
 import json
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import wave
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
+from aiortc_util import main_in_netns, record_audio, sse_start, to16k, wait_connected  # noqa: E402
 from media_util import best_corr, load_mono16k, speech_wav  # noqa: E402
-from rtcedge_proc import (PEER_IP, TAP_IF, check, failures, netns_reexec,  # noqa: E402
-                          stop_reporting, tap_up)
+from rtcedge_proc import PEER_IP, TAP_IF, check, stop_reporting, tap_up  # noqa: E402
 
 SAY = "hello from the edge, how can I help you"
 CORR_MIN = 0.8  # measured here: see the printed figure
-
-
-def sse_reader(port, events, stop):
-    c = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-    c.request("GET", "/v1/events")
-    r = c.getresponse()
-    msg = {}
-    while not stop.is_set():
-        line = r.fp.readline()
-        if not line:
-            return
-        line = line.decode().rstrip("\r\n")
-        if line == "":
-            if "data" in msg:
-                events.append((msg.get("event"), json.loads(msg["data"])))
-            msg = {}
-        elif not line.startswith(":"):
-            k, _, v = line.partition(": ")
-            msg[k] = v
 
 
 def tone_wav(path, hz=440.0, seconds=1.0, rate=16000):
@@ -67,14 +46,6 @@ def tone_wav(path, hz=440.0, seconds=1.0, rate=16000):
         w.setsampwidth(2)
         w.setframerate(rate)
         w.writeframes(x.tobytes())
-
-
-def to16k(frames):
-    import numpy as np
-    rate = frames[0][0]
-    x = np.concatenate([a for _, a in frames])
-    t = np.arange(0, len(x) / rate, 1 / 16000.0)
-    return np.interp(t, np.arange(len(x)) / rate, x)
 
 
 async def run(exe):
@@ -97,25 +68,12 @@ async def run(exe):
                      "ai.media_dir=" + media], name="tts", vdev="net_tap0,iface=" + TAP_IF)
     d.start()
     pc = RTCPeerConnection()
-    events, stop = [], threading.Event()
-    reader = threading.Thread(target=sse_reader, args=(d.rest_port, events, stop), daemon=True)
-    reader.start()
+    events, stop = sse_start(d.rest_port)
     ok = False
     try:
         tap_up()
         rec = []
-
-        def on_track(track):
-            async def pull():
-                while True:
-                    try:
-                        f = await track.recv()
-                    except Exception:
-                        return
-                    a = f.to_ndarray().astype(np.float64).reshape(-1, len(f.layout.channels))
-                    rec.append((f.sample_rate, a.mean(axis=1)))
-            asyncio.ensure_future(pull())
-        pc.on("track", on_track)
+        record_audio(pc, rec)
         pc.addTrack(MediaPlayer(mic, loop=True).audio)  # sendrecv: the client talks too
         await pc.setLocalDescription(await pc.createOffer())
         st, h, body = d.http("POST", "/whip/agent1", pc.localDescription.sdp,
@@ -134,10 +92,8 @@ async def run(exe):
         check(st == 202, "say accepted (202) before DTLS is done", "%d %s" % (st, b))
         t_say = time.monotonic()
         await pc.setRemoteDescription(RTCSessionDescription(sdp=body.decode(), type="answer"))
-        end = time.monotonic() + 20
-        while pc.connectionState not in ("connected", "failed") and time.monotonic() < end:
-            await asyncio.sleep(0.1)
-        check(pc.connectionState == "connected", "connected", pc.connectionState)
+        st = await wait_connected(pc)
+        check(st == "connected", "connected", st)
         end = time.monotonic() + 15
         while time.monotonic() < end and not any(t == "playout.end" for t, _ in events):
             await asyncio.sleep(0.1)
@@ -210,15 +166,7 @@ async def run(exe):
 
 
 def main():
-    exe = sys.argv[1]
-    if "--inner" not in sys.argv:
-        if shutil.which("espeak-ng") is None:
-            print("SKIP: no espeak-ng")
-            return 77
-        return netns_reexec(__file__, [exe], need=("aiortc", "numpy"))
-    asyncio.run(run(exe))
-    print("%d failures" % len(failures))
-    return 1 if failures else 0
+    return main_in_netns(__file__, run)
 
 
 if __name__ == "__main__":
