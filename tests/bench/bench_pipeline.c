@@ -38,6 +38,7 @@
  * (pipeline counters stt_decode_ms / stt_audio_ms).
  */
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -185,7 +186,8 @@ decode_ref(const struct pkt *p, size_t n, int16_t *s16, float *f16)
 			exit(1);
 		for (size_t k = 0; k < FR16; k++) {
 			float v = f16[i * FR16 + k];
-			f16[i * FR16 + k] = v > 1.0f ? 1.0f : v < -1.0f ? -1.0f : v;
+			v = v > 1.0f ? 1.0f : v < -1.0f ? -1.0f : v;
+			f16[i * FR16 + k] = fabsf(v) < OPUS_RX_F32_ZERO ? 0.0f : v; /* as opus_rx */
 		}
 	}
 	opus_decoder_destroy(a);

@@ -14,8 +14,8 @@
  * is drained. Every input runs twice, at 48 kHz int16 and at 16 kHz float
  * (the pipeline's). Invariants: frame timestamps advance by exactly 960
  * unless the frame says OPUS_RX_F_DISCONT; frames hold rate / 50 samples,
- * float ones in [-1, 1]; when drained, the counter identities of
- * opus_rx.h hold (packets == decoded + decode_errors, lost == concealed -
+ * float ones in [-1, 1] and 0 or at least OPUS_RX_F32_ZERO in size; when drained, the counter
+ * identities of opus_rx.h hold (packets == decoded + decode_errors, lost == concealed -
  * decode_errors + fec_recovered + gap_skipped), and both runs count the
  * same (the receiver's decisions do not depend on the output rate). Seeds:
  * corpus/opus_rx/, real Opus packets of the unit test's loss scenario
@@ -43,7 +43,9 @@ fuzz_opus_check(
 		abort();
 	if (cfg->f32)
 		for (uint32_t i = 0; i < f->n; i++)
-			if (!(f->pcm_f32[i] >= -1.0f && f->pcm_f32[i] <= 1.0f))
+			if (!(f->pcm_f32[i] >= -1.0f && f->pcm_f32[i] <= 1.0f) ||
+			        (f->pcm_f32[i] != 0.0f && f->pcm_f32[i] < OPUS_RX_F32_ZERO &&
+			                f->pcm_f32[i] > -OPUS_RX_F32_ZERO))
 				abort();
 	if (o->have && !(f->flags & OPUS_RX_F_DISCONT) && f->pts != o->pts + OPUS_RX_FRAME)
 		abort();

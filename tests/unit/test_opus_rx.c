@@ -69,13 +69,18 @@ smp(const struct mode *m, const void *buf, size_t i)
 	return m->f32 ? (double)((const float *)buf)[i] * 32768.0 : ((const int16_t *)buf)[i];
 }
 
-/* opus_rx.h's float frame contract, written out again: clamp to [-1, 1], NaN -> 1. */
+/*
+ * opus_rx.h's float frame contract, written out again: clamp to [-1, 1],
+ * NaN -> 1, under half an int16 step (2^-16) -> 0.
+ */
 static float
 clamp1(float v)
 {
 	if (isnan(v) || v > 1.0f)
 		return 1.0f;
-	return v < -1.0f ? -1.0f : v;
+	if (v < -1.0f)
+		return -1.0f;
+	return fabsf(v) < 0x1p-16f ? 0.0f : v;
 }
 
 struct pkt {
