@@ -28,8 +28,10 @@
  *   pipe16+cut    pipe16 with the STT engine on (JSGF): the poll thread also converts 16 kHz
  *                 to int16 and feeds the cutters and the engine's buffers; recognition runs
  *                 on the engine's threads and is not in this figure.
- * The single-stream decodes run the packets 8 times over (one decoder) so
- * that each takes about as long as a N-stream row. Streams per core = 20 ms
+ * The single-stream rows run the packets over and over (one decoder) for
+ * as many frames as a N-stream row (STREAMS x ticks), so that every row is
+ * measured over about the same time and a burst of load on the machine
+ * weighs on them alike. Streams per core = 20 ms
  * / cost. The pushes into the rings are the workers' cost and are not timed.
  *
  * Speech-to-text separately: STT_UTTERANCES commands in one stream through
@@ -457,7 +459,7 @@ bench_loop(uint32_t ns, unsigned seconds, unsigned rounds)
 	double v[R_MAX][64], op16[64][4], op48[64][4];
 	uint64_t st48[MEDIA_PIPE_C_MAX], st16[MEDIA_PIPE_C_MAX], stc[MEDIA_PIPE_C_MAX];
 	char jsgf[1024];
-	const unsigned reps = 8;
+	const unsigned reps = ns * ticks / npkts > 0 ? (unsigned)(ns * ticks / npkts) : 1;
 
 	if (media_speech_make(bench_text, 48000, &speech, &nsp) != 0 ||
 	        stt_jsgf_from_phrases(cmds, NCMDS, jsgf, sizeof(jsgf)) < 0)
