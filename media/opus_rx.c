@@ -2,6 +2,7 @@
  * Per-track Opus receiver; see opus_rx.h.
  */
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,7 +16,7 @@ _Static_assert((OPUS_RX_WINDOW & (OPUS_RX_WINDOW - 1)) == 0, "window is a power 
 
 /* Opus frame sizes are multiples of 2.5 ms: 120 samples at 48 kHz. */
 #define OPUS_RX_QUANTUM 120u
-/* fifo: less than a frame pending + the longest packet */
+/* fifo: less than a frame pending + the longest packet (samples at 48 kHz) */
 #define OPUS_RX_FIFO (OPUS_RX_FRAME + OPUS_RX_PKT_SAMPLES_MAX)
 
 struct opus_rx_slot {
@@ -30,6 +31,10 @@ struct opus_rx_slot {
 struct opus_rx {
 	struct opus_rx_config cfg;
 	OpusDecoder *dec;
+	uint32_t mul;     /* 48 kHz samples per output sample: 48000 / cfg.rate */
+	uint32_t frame;   /* output samples per 20 ms frame */
+	uint32_t quantum; /* output samples per 2.5 ms */
+	uint32_t ssz;     /* octets per sample: 2 (int16) or 4 (float) */
 	uint64_t ctr[OPUS_RX_C_MAX];
 
 	/* sequence */
@@ -40,7 +45,7 @@ struct opus_rx {
 	uint16_t bad_seq; /* RFC 3550 A.1: a jump resyncs if this comes next */
 	uint32_t last_ts;
 	uint64_t last_ext_ts;
-	uint32_t last_dur; /* samples of the last decoded packet */
+	uint32_t last_dur; /* output samples of the last decoded packet */
 
 	/* a gap being filled: next_seq .. gap_end - 1 */
 	uint8_t gap_active;
@@ -57,15 +62,22 @@ struct opus_rx {
 	uint8_t force_discont;
 	uint8_t next_flags; /* flags of the frame starting at fifo[0] */
 	uint64_t fifo_pts;  /* pts of fifo[0] */
-	uint32_t fifo_n;
-	uint32_t seg_at; /* 0, or OPUS_RX_FRAME: fifo[seg_at] starts at seg_pts */
+	uint32_t fifo_n;    /* output samples in the fifo */
+	uint32_t seg_at;    /* 0, or frame: fifo[seg_at] starts at seg_pts */
 	uint64_t seg_pts;
 	uint8_t seg_flags;
 	uint32_t conc_lo, conc_hi; /* span of the fifo with concealed samples */
-	int16_t fifo[OPUS_RX_FIFO];
+	uint8_t *fifo;             /* frame + longest packet samples of ssz octets, after slot[] */
 
+	/*
+	 * bit i: slot[i].used. The steady state (every packet in time) looks
+	 * for held packets after each frame: the mask answers without
+	 * touching 15 slots 1.5 kB apart, cold after the other streams' turns.
+	 */
+	uint16_t held;
 	struct opus_rx_slot slot[OPUS_RX_WINDOW];
 };
+_Static_assert(OPUS_RX_WINDOW <= 16, "held is a 16-bit mask");
 
 static const char *const ctr_names[OPUS_RX_C_MAX] = {
 #define OPUS_RX_CTR_NAME(sym, name, help) [OPUS_RX_C_##sym] = name,
@@ -94,10 +106,20 @@ opus_rx_counter_help(unsigned c)
 void
 opus_rx_config_default(struct opus_rx_config *cfg)
 {
+	memset(cfg, 0, sizeof(*cfg));
 	cfg->reorder_depth = 3;
 	cfg->max_wait_us = 60000;
 	cfg->conceal_max_ms = 200;
 	cfg->fec = 1;
+	cfg->f32 = 0;
+	cfg->rate = OPUS_RX_RATE;
+}
+
+/* The rates libopus decodes to (RFC 6716 §2: 8, 12, 16, 24, 48 kHz). */
+static int
+rate_valid(uint32_t rate)
+{
+	return rate == 8000 || rate == 12000 || rate == 16000 || rate == 24000 || rate == 48000;
 }
 
 int
@@ -105,6 +127,7 @@ opus_rx_create(const struct opus_rx_config *cfg, struct opus_rx **out)
 {
 	struct opus_rx_config c;
 	struct opus_rx *rx;
+	uint32_t mul, ssz;
 	int err;
 
 	if (cfg == NULL)
@@ -112,15 +135,23 @@ opus_rx_create(const struct opus_rx_config *cfg, struct opus_rx **out)
 	else
 		c = *cfg;
 	if (c.reorder_depth < 1 || c.reorder_depth >= OPUS_RX_WINDOW || c.conceal_max_ms > 1000 ||
-	        c.fec > 1)
+	        c.fec > 1 || c.f32 > 1 || !rate_valid(c.rate))
 		return -EINVAL;
-	rx = calloc(1, sizeof(*rx));
+	ssz = c.f32 ? sizeof(float) : sizeof(int16_t);
+	mul = OPUS_RX_RATE / c.rate;
+	/* one allocation: the receiver, then its fifo (sized for the rate and format) */
+	rx = calloc(1, sizeof(*rx) + (size_t)(OPUS_RX_FIFO / mul) * ssz);
 	if (rx == NULL)
 		return -ENOMEM;
 	rx->cfg = c;
-	rx->last_dur = OPUS_RX_FRAME;
+	rx->mul = mul;
+	rx->frame = OPUS_RX_FRAME / mul;
+	rx->quantum = OPUS_RX_QUANTUM / mul;
+	rx->ssz = ssz;
+	rx->fifo = (uint8_t *)(rx + 1);
+	rx->last_dur = rx->frame;
 	/* mono: libopus downmixes stereo packets (L + R) / 2 itself */
-	rx->dec = opus_decoder_create(OPUS_RX_RATE, 1, &err);
+	rx->dec = opus_decoder_create((opus_int32)c.rate, 1, &err);
 	if (rx->dec == NULL || err != OPUS_OK) {
 		free(rx);
 		return err == OPUS_ALLOC_FAIL ? -ENOMEM : -EIO;
@@ -177,6 +208,22 @@ static struct opus_rx_slot *
 slot_of(struct opus_rx *rx, uint16_t seq)
 {
 	return &rx->slot[seq & (OPUS_RX_WINDOW - 1)];
+}
+
+/* 1 if the window slot of @seq holds a packet (of any sequence number). */
+static int
+slot_held(const struct opus_rx *rx, uint16_t seq)
+{
+	return (rx->held >> (seq & (OPUS_RX_WINDOW - 1))) & 1u;
+}
+
+static void
+slot_mark(struct opus_rx *rx, uint16_t seq, int used)
+{
+	uint16_t bit = (uint16_t)(1u << (seq & (OPUS_RX_WINDOW - 1)));
+
+	slot_of(rx, seq)->used = (uint8_t)used;
+	rx->held = used ? (uint16_t)(rx->held | bit) : (uint16_t)(rx->held & ~bit);
 }
 
 static void
@@ -236,6 +283,7 @@ opus_rx_push(struct opus_rx *rx, uint16_t seq, uint32_t ts, const uint8_t *paylo
 			return OPUS_RX_DUPLICATE;
 		}
 		slot_store(s, seq, ext_ts, payload, len, now_us);
+		slot_mark(rx, seq, 1);
 		goto accepted;
 	} else if (d <= OPUS_RX_MAX_DROPOUT) {
 		/* ahead of the window but plausible: a long loss */
@@ -291,6 +339,28 @@ mark_concealed(struct opus_rx *rx, uint32_t from, uint32_t n)
 	}
 }
 
+static void *
+fifo_at(struct opus_rx *rx, uint32_t i)
+{
+	return rx->fifo + (size_t)i * rx->ssz;
+}
+
+/* @n samples of silence at fifo[@from] (0.0f is all zero bits too). */
+static void
+fifo_zero(struct opus_rx *rx, uint32_t from, uint32_t n)
+{
+	memset(fifo_at(rx, from), 0, (size_t)n * rx->ssz);
+}
+
+/* libopus into the fifo tail, in the configured format: its return value. */
+static int
+dec(struct opus_rx *rx, const uint8_t *data, uint16_t len, uint32_t n, int fec)
+{
+	if (rx->cfg.f32)
+		return opus_decode_float(rx->dec, data, len, fifo_at(rx, rx->fifo_n), (int)n, fec);
+	return opus_decode(rx->dec, data, len, fifo_at(rx, rx->fifo_n), (int)n, fec);
+}
+
 /* libopus PLC (@fec == NULL) or FEC from @fec: @n samples to the fifo tail. */
 static void
 conceal(struct opus_rx *rx, uint32_t n, const struct opus_rx_slot *fec)
@@ -298,12 +368,12 @@ conceal(struct opus_rx *rx, uint32_t n, const struct opus_rx_slot *fec)
 	int r;
 
 	if (fec != NULL)
-		r = opus_decode(rx->dec, fec->data, fec->len, rx->fifo + rx->fifo_n, (int)n, 1);
+		r = dec(rx, fec->data, fec->len, n, 1);
 	else
-		r = opus_decode(rx->dec, NULL, 0, rx->fifo + rx->fifo_n, (int)n, 0);
+		r = dec(rx, NULL, 0, n, 0);
 	if (r != (int)n) {
 		/* cannot happen for n a multiple of 2.5 ms; keep the timeline anyway */
-		memset(rx->fifo + rx->fifo_n, 0, n * sizeof(int16_t));
+		fifo_zero(rx, rx->fifo_n, n);
 	}
 	mark_concealed(rx, rx->fifo_n, n);
 	rx->fifo_n += n;
@@ -325,7 +395,7 @@ seq_advance(struct opus_rx *rx, int real)
 static int
 ts_align(struct opus_rx *rx, uint64_t ts)
 {
-	uint64_t tail = rx->fifo_pts + rx->fifo_n;
+	uint64_t tail = rx->fifo_pts + (uint64_t)rx->fifo_n * rx->mul;
 	uint64_t max = (uint64_t)rx->cfg.conceal_max_ms * (OPUS_RX_RATE / 1000);
 
 	if (!rx->have_pts) {
@@ -339,11 +409,11 @@ ts_align(struct opus_rx *rx, uint64_t ts)
 			return 0;
 		if (ts > tail && ts - tail <= max && (ts - tail) % OPUS_RX_QUANTUM == 0) {
 			/* DTX or a sender's timestamp jump: PLC (comfort noise) */
-			uint32_t n = (uint32_t)(ts - tail);
-			if (n > OPUS_RX_FRAME)
-				n = OPUS_RX_FRAME;
+			uint32_t n = (uint32_t)(ts - tail) / rx->mul;
+			if (n > rx->frame)
+				n = rx->frame;
 			conceal(rx, n, NULL);
-			rx->ctr[OPUS_RX_C_TS_FILL] += n;
+			rx->ctr[OPUS_RX_C_TS_FILL] += (uint64_t)n * rx->mul;
 			return 1;
 		}
 	}
@@ -355,9 +425,9 @@ ts_align(struct opus_rx *rx, uint64_t ts)
 		return 0;
 	}
 	/* complete the pending partial frame with zeros; @ts starts the next */
-	memset(rx->fifo + rx->fifo_n, 0, (OPUS_RX_FRAME - rx->fifo_n) * sizeof(int16_t));
-	rx->fifo_n = OPUS_RX_FRAME;
-	rx->seg_at = OPUS_RX_FRAME;
+	fifo_zero(rx, rx->fifo_n, rx->frame - rx->fifo_n);
+	rx->fifo_n = rx->frame;
+	rx->seg_at = rx->frame;
 	rx->seg_pts = ts;
 	rx->seg_flags = OPUS_RX_F_DISCONT;
 	return 0;
@@ -371,14 +441,15 @@ decode_slot(struct opus_rx *rx, struct opus_rx_slot *s)
 
 	if (ts_align(rx, s->ext_ts))
 		return 1;
-	n = s->len > 0 ? opus_packet_get_nb_samples(s->data, s->len, OPUS_RX_RATE) : OPUS_BAD_ARG;
-	if (n > 0 && n <= (int)OPUS_RX_PKT_SAMPLES_MAX && n % OPUS_RX_QUANTUM == 0) {
-		r = opus_decode(rx->dec, s->data, s->len, rx->fifo + rx->fifo_n, n, 0);
+	n = s->len > 0 ? opus_packet_get_nb_samples(s->data, s->len, (opus_int32)rx->cfg.rate)
+	               : OPUS_BAD_ARG;
+	if (n > 0 && n <= (int)(OPUS_RX_PKT_SAMPLES_MAX / rx->mul) && n % (int)rx->quantum == 0) {
+		r = dec(rx, s->data, s->len, (uint32_t)n, 0);
 		if (r == n) {
 			rx->fifo_n += (uint32_t)n;
 			rx->last_dur = (uint32_t)n;
 			rx->ctr[OPUS_RX_C_DECODED]++;
-			s->used = 0;
+			slot_mark(rx, s->seq, 0);
 			seq_advance(rx, 1);
 			return 1;
 		}
@@ -387,7 +458,7 @@ decode_slot(struct opus_rx *rx, struct opus_rx_slot *s)
 	rx->ctr[OPUS_RX_C_DECODE_ERRORS]++;
 	rx->ctr[OPUS_RX_C_CONCEALED]++;
 	conceal(rx, rx->last_dur, NULL);
-	s->used = 0;
+	slot_mark(rx, s->seq, 0);
 	seq_advance(rx, 0);
 	return 1;
 }
@@ -432,7 +503,7 @@ static void
 gap_begin(struct opus_rx *rx, uint16_t end)
 {
 	uint16_t k = (uint16_t)(end - rx->next_seq);
-	uint64_t max = (uint64_t)rx->cfg.conceal_max_ms * (OPUS_RX_RATE / 1000);
+	uint64_t max = (uint64_t)rx->cfg.conceal_max_ms * rx->cfg.rate / 1000u;
 
 	rx->ctr[OPUS_RX_C_LOST] += k;
 	rx->gap_active = 1;
@@ -451,12 +522,13 @@ advance(struct opus_rx *rx, uint64_t now_us, int draining)
 	if (rx->gap_active)
 		return gap_step(rx);
 	s = slot_of(rx, rx->next_seq);
-	if (s->used && s->seq == rx->next_seq)
+	if (slot_held(rx, rx->next_seq) && s->seq == rx->next_seq)
 		return decode_slot(rx, s);
 
-	for (uint16_t d = 1; d < OPUS_RX_WINDOW; d++) {
-		struct opus_rx_slot *h = slot_of(rx, (uint16_t)(rx->next_seq + d));
-		if (!h->used || h->seq != (uint16_t)(rx->next_seq + d))
+	for (uint16_t d = 1; rx->held != 0 && d < OPUS_RX_WINDOW; d++) {
+		uint16_t q = (uint16_t)(rx->next_seq + d);
+		struct opus_rx_slot *h = slot_of(rx, q);
+		if (!slot_held(rx, q) || h->seq != q)
 			continue;
 		if (nearest == 0)
 			nearest = d;
@@ -484,41 +556,62 @@ advance(struct opus_rx *rx, uint64_t now_us, int draining)
 			gap_begin(rx, seq);
 		}
 		*slot_of(rx, seq) = rx->over;
+		slot_mark(rx, seq, 1);
 		rx->over_used = 0;
 		return 1;
 	}
 	return 0;
 }
 
+/*
+ * @n floats clamped to [-1, 1] (NaN -> 1), and those under half an int16
+ * step to 0 (opus_rx.h): branch-free, so it vectorises.
+ */
+static void
+clamp_f32(float *restrict out, const float *restrict in, uint32_t n)
+{
+	for (uint32_t i = 0; i < n; i++) {
+		float v = in[i] < 1.0f ? in[i] : 1.0f;
+		v = v > -1.0f ? v : -1.0f;
+		out[i] = fabsf(v) < OPUS_RX_F32_ZERO ? 0.0f : v;
+	}
+}
+
 static void
 frame_emit(struct opus_rx *rx, struct opus_rx_frame *f)
 {
-	memcpy(f->pcm, rx->fifo, sizeof(f->pcm));
+	uint32_t fr = rx->frame;
+
+	if (rx->cfg.f32)
+		clamp_f32(f->pcm_f32, (const float *)rx->fifo, fr);
+	else
+		memcpy(f->pcm, rx->fifo, fr * sizeof(int16_t));
+	f->n = fr;
 	f->pts = rx->fifo_pts;
 	f->rtp_ts = (uint32_t)rx->fifo_pts;
 	f->flags = rx->next_flags;
-	if (rx->conc_hi > rx->conc_lo && rx->conc_lo < OPUS_RX_FRAME)
+	if (rx->conc_hi > rx->conc_lo && rx->conc_lo < fr)
 		f->flags |= OPUS_RX_F_CONCEALED;
 	rx->ctr[OPUS_RX_C_FRAMES]++;
 
-	rx->fifo_n -= OPUS_RX_FRAME;
-	memmove(rx->fifo, rx->fifo + OPUS_RX_FRAME, rx->fifo_n * sizeof(int16_t));
-	if (rx->seg_at == OPUS_RX_FRAME) {
+	rx->fifo_n -= fr;
+	memmove(rx->fifo, fifo_at(rx, fr), (size_t)rx->fifo_n * rx->ssz);
+	if (rx->seg_at == fr) {
 		rx->fifo_pts = rx->seg_pts;
 		rx->next_flags = rx->seg_flags;
 		rx->seg_at = 0;
 	} else {
-		rx->fifo_pts += OPUS_RX_FRAME;
+		rx->fifo_pts += OPUS_RX_FRAME; /* 20 ms on the 48 kHz clock */
 		rx->next_flags = 0;
 	}
-	rx->conc_lo = rx->conc_lo > OPUS_RX_FRAME ? rx->conc_lo - OPUS_RX_FRAME : 0;
-	rx->conc_hi = rx->conc_hi > OPUS_RX_FRAME ? rx->conc_hi - OPUS_RX_FRAME : 0;
+	rx->conc_lo = rx->conc_lo > fr ? rx->conc_lo - fr : 0;
+	rx->conc_hi = rx->conc_hi > fr ? rx->conc_hi - fr : 0;
 }
 
 int
 opus_rx_pull(struct opus_rx *rx, uint64_t now_us, struct opus_rx_frame *f)
 {
-	while (rx->fifo_n < OPUS_RX_FRAME) {
+	while (rx->fifo_n < rx->frame) {
 		if (!advance(rx, now_us, 0))
 			return 0;
 	}
@@ -529,13 +622,12 @@ opus_rx_pull(struct opus_rx *rx, uint64_t now_us, struct opus_rx_frame *f)
 int
 opus_rx_drain(struct opus_rx *rx, struct opus_rx_frame *f)
 {
-	while (rx->fifo_n < OPUS_RX_FRAME) {
+	while (rx->fifo_n < rx->frame) {
 		if (!advance(rx, 0, 1)) {
 			if (rx->fifo_n == 0)
 				return 0;
-			memset(rx->fifo + rx->fifo_n, 0,
-			        (OPUS_RX_FRAME - rx->fifo_n) * sizeof(int16_t));
-			rx->fifo_n = OPUS_RX_FRAME;
+			fifo_zero(rx, rx->fifo_n, rx->frame - rx->fifo_n);
+			rx->fifo_n = rx->frame;
 		}
 	}
 	frame_emit(rx, f);

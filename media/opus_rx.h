@@ -1,6 +1,7 @@
 /*
  * Per-track Opus receiver of the media lcore: RTP payloads in, 20 ms
- * frames of 48 kHz mono PCM out. Sans-IO: the arrival time is an argument
+ * frames of mono PCM out (48 kHz int16 by default; any Opus decoding rate,
+ * 8..48 kHz, int16 or float: struct opus_rx_config). Sans-IO: the arrival time is an argument
  * (now_us, any monotonic microsecond clock), never read here.
  *
  * Owns: putting packets back in sequence order (16-bit sequence numbers
@@ -8,7 +9,9 @@
  * missing packet is lost, filling losses with libopus's packet-loss
  * concealment (PLC) or, for the last packet of a gap when the packet after
  * it carries in-band FEC (SILK LBRR data), with that FEC; decoding with
- * libopus at 48 kHz into mono (libopus downmixes stereo packets itself);
+ * libopus at the configured rate into mono (libopus downmixes stereo
+ * packets itself, and at 8..24 kHz does the rate change inside the codec,
+ * which is cheaper than decoding at 48 kHz and resampling);
  * cutting the decoded stream into 20 ms frames stamped with the extended
  * RTP timestamp of their first sample; and naming every outcome in a
  * counter.
@@ -37,8 +40,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define OPUS_RX_RATE 48000u
-#define OPUS_RX_FRAME 960u            /* samples per output frame: 20 ms */
+#define OPUS_RX_RATE 48000u           /* the RTP clock (RFC 7587 §4.1), the default output rate */
+#define OPUS_RX_FRAME 960u            /* samples per output frame at 48 kHz: 20 ms (the most) */
 #define OPUS_RX_WINDOW 16u            /* reorder slots (sequence numbers held) */
 #define OPUS_RX_PAYLOAD_MAX 1504u     /* = MEDIA_TAP_PAYLOAD_MAX */
 #define OPUS_RX_PKT_SAMPLES_MAX 5760u /* 120 ms, the longest Opus packet */
@@ -54,7 +57,13 @@ struct opus_rx_config {
 	uint32_t max_wait_us;    /* default 60000 */
 	uint32_t conceal_max_ms; /* longest gap filled, 0..1000; default 200 */
 	uint8_t fec;             /* use in-band FEC; default 1 */
+	uint8_t f32;             /* 0: int16 (opus_decode, soft clip); 1: float (see below) */
+	uint8_t rsvd[2];         /* 0 */
+	uint32_t rate;           /* output rate: 8000, 12000, 16000, 24000, 48000 (default) */
 };
+
+/* Samples of a 20 ms frame at @rate (the frame's pcm / pcm_f32 holds this many). */
+#define OPUS_RX_FRAME_SAMPLES(rate) ((rate) / 50u)
 
 /* Every outcome, counted: symbol, counter name, meaning. */
 #define OPUS_RX_COUNTERS(_)                                                                        \
@@ -72,7 +81,7 @@ struct opus_rx_config {
 	_(RESYNC, "resync", "restarted at a new sequence number after a jump")                     \
 	_(TOO_LONG, "too_long", "dropped: payload longer than OPUS_RX_PAYLOAD_MAX")                \
 	_(BUSY, "busy", "dropped: a packet beyond the window is already waiting")                  \
-	_(TS_FILL, "ts_fill_samples", "samples of PLC filling a timestamp jump (DTX)")             \
+	_(TS_FILL, "ts_fill_samples", "48 kHz samples of PLC filling a timestamp jump (DTX)")      \
 	_(DISCONT, "discont", "timeline discontinuities")
 
 enum opus_rx_counter {
@@ -96,11 +105,27 @@ enum opus_rx_verdict {
 	OPUS_RX_BUSY = 5,      /* dropped, counted: pull before pushing more */
 };
 
+/*
+ * A 20 ms frame: n = OPUS_RX_FRAME_SAMPLES(cfg.rate) mono samples, in pcm
+ * (cfg.f32 == 0: libopus's opus_decode(), soft-clipped int16) or in
+ * pcm_f32 (cfg.f32 == 1: opus_decode_float(), then clamped to [-1, 1], a
+ * NaN to 1: libopus's float output is not bounded, and nothing downstream
+ * should have to trust it; and |v| < OPUS_RX_F32_ZERO to 0, as the int16
+ * output rounds them: libopus leaves silence as values down to 1e-30 and
+ * below, whose squares underflow in a log-mel FFT, a microcode assist per
+ * operation on x86 that made the log-mel op 30 % slower). pts stays on the
+ * 48 kHz RTP clock whatever the rate: consecutive frames are 960 apart.
+ */
+#define OPUS_RX_F32_ZERO 0x1p-16f /* half an int16 step */
 struct opus_rx_frame {
-	int16_t pcm[OPUS_RX_FRAME]; /* 48 kHz mono */
-	uint64_t pts;               /* extended RTP timestamp of pcm[0] (see below) */
-	uint32_t rtp_ts;            /* (uint32_t)pts: the RTP timestamp of pcm[0] */
-	uint8_t flags;              /* OPUS_RX_F_* */
+	union {
+		int16_t pcm[OPUS_RX_FRAME];   /* cfg.f32 == 0 */
+		float pcm_f32[OPUS_RX_FRAME]; /* cfg.f32 == 1 */
+	};
+	uint32_t n;      /* samples in the frame: cfg.rate / 50 */
+	uint8_t flags;   /* OPUS_RX_F_* */
+	uint64_t pts;    /* extended RTP timestamp (48 kHz) of the first sample (see below) */
+	uint32_t rtp_ts; /* (uint32_t)pts: the RTP timestamp of the first sample */
 };
 
 struct opus_rx;

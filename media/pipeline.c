@@ -84,6 +84,9 @@ media_pipeline_config_default(struct media_pipeline_config *cfg)
 	cfg->stt_poll_max = 64;
 	media_pipeline_settings_default(&cfg->defaults);
 	opus_rx_config_default(&cfg->rx);
+	/* libopus decodes to 16 kHz itself: no 48 kHz decode, no pcm and resample ops */
+	cfg->rx.rate = MP_RATE_16K;
+	cfg->rx.f32 = 1;
 	media_utt_config_default(&cfg->utt);
 	cfg->stt_enable = 1;
 	cfg->stt_backend = NULL;
@@ -105,6 +108,10 @@ config_check(const struct media_pipeline_config *c)
 	        c->idle_timeout_ms > 3600000u || !pow2(c->event_queue_len) ||
 	        c->event_queue_len > MEDIA_SPSC_MAX || !pow2(c->cmd_queue_len) ||
 	        c->cmd_queue_len > MEDIA_SPSC_MAX || c->stt_poll_max < 1 || c->stt_enable > 1)
+		return -EINVAL;
+	/* the two chains the tick knows */
+	if (!(c->rx.rate == MP_RATE_16K && c->rx.f32 == 1) &&
+	        !(c->rx.rate == OPUS_RX_RATE && c->rx.f32 == 0))
 		return -EINVAL;
 	return media_pipeline_settings_check(&c->defaults);
 }
@@ -132,6 +139,7 @@ media_pipeline_create(const struct media_pipeline_config *cfg, const struct kern
 	p->cfg.stt.jsgf = NULL;
 	p->cfg.stt.model_dir = p->cfg.stt.dict = p->cfg.stt.lm = NULL;
 	p->kb = kb;
+	p->at16k = p->cfg.rx.rate == MP_RATE_16K;
 	nmax = p->cfg.max_streams;
 	nsess = p->cfg.max_sessions;
 

@@ -6,7 +6,9 @@
  * media_pipeline_tap_ring()), one stream per (session, track) with its Opus
  * receiver, kernel states and utterance cutter; the batched tick (every
  * stream's 20 ms frames of one poll go through the kernels as one batch per
- * op on one gpu_queue: s16 48 kHz -> float -> 16 kHz -> log-mel -> VAD);
+ * op on one gpu_queue: libopus decodes to 16 kHz float itself, then log-mel
+ * -> VAD; or, with cfg.rx at 48 kHz int16, s16 -> float -> 16 kHz ->
+ * log-mel -> VAD);
  * the STT engine; per-session settings; the command queue (control lcore
  * -> pipeline) and the event queue (pipeline -> control lcore); counters.
  *
@@ -63,11 +65,13 @@ struct media_pipeline_config {
 	uint32_t cmd_queue_len;   /* commands waiting for the pipeline (power of two); 256 */
 	uint32_t stt_poll_max;    /* STT results taken per poll; default 64 */
 	struct media_pipeline_settings defaults; /* of a session nobody set */
-	struct opus_rx_config rx;                /* every stream's Opus receiver */
-	struct media_utt_config utt;             /* every stream's utterance cutter */
-	uint8_t stt_enable;                      /* 0: no engine at all (speech events only) */
-	const struct stt_backend *stt_backend;   /* NULL: stt_pocketsphinx_backend */
-	struct stt_config stt;                   /* the engine (mode, grammar, threads...) */
+	/* every stream's Opus receiver; rate and format choose the chain: 16000 + f32
+	 * (default: log-mel, VAD) or 48000 + int16 (pcm, resample, log-mel, VAD) */
+	struct opus_rx_config rx;
+	struct media_utt_config utt;           /* every stream's utterance cutter */
+	uint8_t stt_enable;                    /* 0: no engine at all (speech events only) */
+	const struct stt_backend *stt_backend; /* NULL: stt_pocketsphinx_backend */
+	struct stt_config stt;                 /* the engine (mode, grammar, threads...) */
 };
 
 /* Event kinds; each maps onto one ctrlplane/event.h type (media/pipeline_event.h). */
@@ -118,7 +122,7 @@ struct media_pipeline_event {
 	_(FRAMES, "frames", 'c', "20 ms frames through the kernels")                               \
 	_(DISCONT, "discont", 'c', "timeline discontinuities (kernel states reset)")               \
 	_(TICKS, "ticks", 'c', "polls that ran the kernels")                                       \
-	_(BATCHES, "batches", 'c', "batches (each: pcm, resample, log-mel, VAD over its rows)")    \
+	_(BATCHES, "batches", 'c', "batches (each: [pcm, resample,] log-mel, VAD over its rows)")  \
 	_(KERNEL_CALLS, "kernel_calls", 'c', "op calls; with CUDA one kernel launch each")         \
 	_(KERNEL_ERRORS, "kernel_errors", 'c', "op calls that failed (batch's streams reset)")     \
 	_(STATE_SWAPS, "state_swaps", 'c', "kernel states moved between a stream and a row")       \

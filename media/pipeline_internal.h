@@ -17,6 +17,7 @@
 #include "spsc.h"
 
 #define MP_FRAME_16K (OPUS_RX_FRAME / 3u) /* 320: 16 kHz samples per 20 ms frame */
+#define MP_RATE_16K 16000u
 #define MP_CMD_PER_POLL 64u
 #define MP_PEEK_BURST 32u
 
@@ -30,6 +31,20 @@ struct mp_cmd {
 	uint32_t type; /* enum mp_cmd_type */
 	uint32_t session;
 	struct media_pipeline_settings set;
+};
+
+/*
+ * A frame waiting for the tick: what the stream's opus_rx gave, without
+ * the unused tail of struct opus_rx_frame (a 16 kHz float frame is 1280
+ * octets of its 3840).
+ */
+struct mp_frame {
+	union {
+		int16_t s16[OPUS_RX_FRAME]; /* rx.rate 48000, int16: the pcm op's input */
+		float f32[MP_FRAME_16K];    /* rx.rate 16000, float: log-mel's input as is */
+	};
+	uint64_t pts;
+	uint8_t flags;
 };
 
 /* Why a stream ends. */
@@ -70,7 +85,7 @@ struct mp_stream {
 	struct kernels_mel_state mel;
 	struct kernels_vad_state vad;
 	struct kernels_vad_params vp;
-	struct opus_rx_frame pend[MEDIA_PIPE_PENDING];
+	struct mp_frame pend[MEDIA_PIPE_PENDING];
 };
 
 struct mp_session {
@@ -109,6 +124,8 @@ struct media_pipeline {
 	uint32_t *row_stream;
 	uint64_t *row_pos;
 	uint32_t stamp;
+	uint8_t at16k;            /* cfg.rx: 16 kHz float (2 ops), else 48 kHz int16 (4 ops) */
+	struct opus_rx_frame rxf; /* opus_rx_pull's frame, copied into a stream's pend[] */
 	int16_t pcm16[MP_FRAME_16K];
 
 	_Atomic uint64_t ctr[MEDIA_PIPE_C_MAX];

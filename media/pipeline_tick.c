@@ -25,12 +25,19 @@
 
 /* Frames ready in @s's receiver, into pend[] (up to MEDIA_PIPE_PENDING). */
 static unsigned
-stream_pull(struct mp_stream *s, uint64_t now_us)
+stream_pull(struct media_pipeline *p, struct mp_stream *s, uint64_t now_us)
 {
+	struct opus_rx_frame *f = &p->rxf;
 	unsigned n = 0;
 
-	while (s->npend < MEDIA_PIPE_PENDING && opus_rx_pull(s->rx, now_us, &s->pend[s->npend])) {
-		s->npend++;
+	while (s->npend < MEDIA_PIPE_PENDING && opus_rx_pull(s->rx, now_us, f)) {
+		struct mp_frame *d = &s->pend[s->npend++];
+		if (p->at16k)
+			memcpy(d->f32, f->pcm_f32, sizeof(d->f32));
+		else
+			memcpy(d->s16, f->pcm, sizeof(d->s16));
+		d->pts = f->pts;
+		d->flags = f->flags;
 		n++;
 	}
 	return n;
@@ -70,7 +77,7 @@ ring_drain(struct media_pipeline *p, struct media_tap_ring *r, uint64_t now_us)
 			        OPUS_RX_ACCEPTED)
 				mp_ctr_add(p, MEDIA_PIPE_C_RX_DROPPED, 1);
 			s->last_us = now_us;
-			stream_pull(s, now_us);
+			stream_pull(p, s, now_us);
 		}
 		media_tap_ring_release(r, used);
 		mp_ctr_add(p, MEDIA_PIPE_C_PACKETS_IN, used);
@@ -91,7 +98,7 @@ streams_sweep(struct media_pipeline *p, uint64_t now_us)
 	for (uint32_t k = p->nlive; k-- > 0;) {
 		struct mp_stream *s = &p->streams[p->live[k]];
 
-		stream_pull(s, now_us);
+		stream_pull(p, s, now_us);
 		if (s->npend == 0 && now_us > s->last_us && now_us - s->last_us > idle_us)
 			mp_stream_end(p, s, MP_END_IDLE);
 	}
@@ -157,11 +164,16 @@ stream_discont(struct media_pipeline *p, struct mp_stream *s, uint64_t pts)
 	s->seg_out = 0;
 }
 
-/* Batch @k: rows for every stream with a k-th frame, its PCM in the rows. Returns n. */
+/*
+ * Batch @k: rows for every stream with a k-th frame, its PCM in the rows
+ * (48 kHz int16 into the pcm op's input; 16 kHz float straight into the
+ * 16 kHz rows log-mel reads). Returns n.
+ */
 static uint32_t
 batch_fill(struct media_pipeline *p, uint32_t k)
 {
 	const struct gpu_queue_pcm_rows *h = gpu_queue_pcm_host(p->q);
+	const struct gpu_queue_ai_rows *a = gpu_queue_ai_host(p->q);
 	uint32_t n = 0, next = 0, stamp = ++p->stamp;
 
 	for (uint32_t j = 0; j < p->nact; j++)
@@ -190,21 +202,27 @@ batch_fill(struct media_pipeline *p, uint32_t k)
 			s->stamp = stamp;
 		}
 		uint32_t i = (uint32_t)s->row;
-		const struct opus_rx_frame *f = &s->pend[k];
+		const struct mp_frame *f = &s->pend[k];
 		if (!s->started) {
 			s->started = 1;
 			s->first_pts = f->pts;
 		} else if (f->flags & OPUS_RX_F_DISCONT) {
 			stream_discont(p, s, f->pts);
 		}
-		memcpy(h->in + (size_t)i * h->in_stride, f->pcm, sizeof(f->pcm));
+		if (p->at16k)
+			memcpy(a->pcm16k + (size_t)i * a->pcm16k_stride, f->f32, sizeof(f->f32));
+		else
+			memcpy(h->in + (size_t)i * h->in_stride, f->s16, sizeof(f->s16));
 		p->row_stream[i] = p->act[j];
 		p->row_pos[i] = s->seg_base + s->seg_out;
 	}
 	return n;
 }
 
-/* The four ops over rows [0, n). 0, or the first op's error. */
+/*
+ * The ops over rows [0, n): log-mel and VAD, after pcm and resample when
+ * the frames are 48 kHz int16. 0, or the first op's error.
+ */
 static int
 batch_run(struct media_pipeline *p, uint32_t n)
 {
@@ -214,16 +232,18 @@ batch_run(struct media_pipeline *p, uint32_t n)
 	struct kernels_vad_batch vb;
 	int rc;
 
-	gpu_queue_pcm_batch(p->q, n, OPUS_RX_FRAME, &pb);
-	gpu_queue_rs_batch(p->q, n, MP_FRAME_16K, &rb);
 	gpu_queue_mel_batch(p->q, n, MP_FRAME_16K, &mb);
 	gpu_queue_vad_batch(p->q, n, &vb);
-	mp_ctr_add(p, MEDIA_PIPE_C_KERNEL_CALLS, 1);
-	if ((rc = kernels_pcm_s16_to_f32(p->kb, p->q, &pb)) != 0)
-		return rc;
-	mp_ctr_add(p, MEDIA_PIPE_C_KERNEL_CALLS, 1);
-	if ((rc = kernels_resample(p->kb, p->q, &rb)) != 0)
-		return rc;
+	if (!p->at16k) {
+		gpu_queue_pcm_batch(p->q, n, OPUS_RX_FRAME, &pb);
+		gpu_queue_rs_batch(p->q, n, MP_FRAME_16K, &rb);
+		mp_ctr_add(p, MEDIA_PIPE_C_KERNEL_CALLS, 1);
+		if ((rc = kernels_pcm_s16_to_f32(p->kb, p->q, &pb)) != 0)
+			return rc;
+		mp_ctr_add(p, MEDIA_PIPE_C_KERNEL_CALLS, 1);
+		if ((rc = kernels_resample(p->kb, p->q, &rb)) != 0)
+			return rc;
+	}
 	mp_ctr_add(p, MEDIA_PIPE_C_KERNEL_CALLS, 1);
 	if ((rc = kernels_logmel(p->kb, p->q, &mb)) != 0)
 		return rc;

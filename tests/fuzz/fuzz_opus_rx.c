@@ -11,10 +11,13 @@
  *   len      payload octets that follow (255: a 1505-octet payload of zeros,
  *            longer than OPUS_RX_PAYLOAD_MAX)
  * After each record every ready frame is pulled; at the end the receiver
- * is drained. Invariants: frame timestamps advance by exactly 960 unless
- * the frame says OPUS_RX_F_DISCONT; when drained, the counter identities
- * of opus_rx.h hold (packets == decoded + decode_errors, lost ==
- * concealed - decode_errors + fec_recovered + gap_skipped). Seeds:
+ * is drained. Every input runs twice, at 48 kHz int16 and at 16 kHz float
+ * (the pipeline's). Invariants: frame timestamps advance by exactly 960
+ * unless the frame says OPUS_RX_F_DISCONT; frames hold rate / 50 samples,
+ * float ones in [-1, 1] and 0 or at least OPUS_RX_F32_ZERO in size; when drained, the counter
+ * identities of opus_rx.h hold (packets == decoded + decode_errors, lost == concealed -
+ * decode_errors + fec_recovered + gap_skipped), and both runs count the
+ * same (the receiver's decisions do not depend on the output rate). Seeds:
  * corpus/opus_rx/, real Opus packets of the unit test's loss scenario
  * (RTC_OPUS_RX_SEEDS=dir test_opus_rx writes them).
  */
@@ -33,8 +36,17 @@ struct fuzz_opus_out {
 };
 
 static void
-fuzz_opus_check(struct fuzz_opus_out *o, const struct opus_rx_frame *f)
+fuzz_opus_check(
+        struct fuzz_opus_out *o, const struct opus_rx_config *cfg, const struct opus_rx_frame *f)
 {
+	if (f->n != cfg->rate / 50u)
+		abort();
+	if (cfg->f32)
+		for (uint32_t i = 0; i < f->n; i++)
+			if (!(f->pcm_f32[i] >= -1.0f && f->pcm_f32[i] <= 1.0f) ||
+			        (f->pcm_f32[i] != 0.0f && f->pcm_f32[i] < OPUS_RX_F32_ZERO &&
+			                f->pcm_f32[i] > -OPUS_RX_F32_ZERO))
+				abort();
 	if (o->have && !(f->flags & OPUS_RX_F_DISCONT) && f->pts != o->pts + OPUS_RX_FRAME)
 		abort();
 	if (f->rtp_ts != (uint32_t)f->pts)
@@ -44,8 +56,9 @@ fuzz_opus_check(struct fuzz_opus_out *o, const struct opus_rx_frame *f)
 	o->frames++;
 }
 
-int
-LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+/* One run of the script at @rate (@f32); the counters into @ctr. */
+static void
+fuzz_opus_run(const uint8_t *data, size_t size, uint32_t rate, uint8_t f32, uint64_t *ctr)
 {
 	static uint8_t big[OPUS_RX_PAYLOAD_MAX + 1];
 	struct opus_rx_config cfg;
@@ -57,12 +70,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	uint16_t seq = 1000;
 	uint32_t ts = 0xfffff000u; /* wraps soon */
 
-	if (size < 1)
-		return 0;
 	opus_rx_config_default(&cfg);
 	cfg.reorder_depth = 1u + data[0] % 15u;
 	cfg.fec = (data[0] >> 4) & 1u;
 	cfg.conceal_max_ms = (uint32_t)(data[0] >> 5) * 140u;
+	cfg.rate = rate;
+	cfg.f32 = f32;
 	if (opus_rx_create(&cfg, &rx) != 0)
 		abort();
 	while (off < size) {
@@ -89,13 +102,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				abort();
 		}
 		while (opus_rx_pull(rx, now, &f))
-			fuzz_opus_check(&o, &f);
+			fuzz_opus_check(&o, &cfg, &f);
 		if (op & 0x08u)
 			while (opus_rx_drain(rx, &f))
-				fuzz_opus_check(&o, &f);
+				fuzz_opus_check(&o, &cfg, &f);
 	}
 	while (opus_rx_drain(rx, &f))
-		fuzz_opus_check(&o, &f);
+		fuzz_opus_check(&o, &cfg, &f);
 	const uint64_t *c = opus_rx_counters(rx);
 	if (c[OPUS_RX_C_PACKETS] != c[OPUS_RX_C_DECODED] + c[OPUS_RX_C_DECODE_ERRORS])
 		abort();
@@ -104,6 +117,20 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	if (c[OPUS_RX_C_FRAMES] != o.frames)
 		abort();
+	memcpy(ctr, c, OPUS_RX_C_MAX * sizeof(*ctr));
 	opus_rx_free(rx);
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	uint64_t c48[OPUS_RX_C_MAX], c16[OPUS_RX_C_MAX];
+
+	if (size < 1)
+		return 0;
+	fuzz_opus_run(data, size, 48000, 0, c48);
+	fuzz_opus_run(data, size, 16000, 1, c16);
+	if (memcmp(c48, c16, sizeof(c48)) != 0)
+		abort();
 	return 0;
 }

@@ -335,13 +335,23 @@ check_speech(const struct drive *d, const struct src *s)
 	return worst;
 }
 
+/* The chain of a prestate: NULL the default (16 kHz float), &g_at48 the 48 kHz int16 one. */
+static const int g_at48 = 1;
+
 static struct media_pipeline *
-pipe_new(uint8_t stt, uint32_t max_streams)
+pipe_new_at(uint8_t stt, uint32_t max_streams, int at48)
 {
 	struct media_pipeline_config cfg;
 	struct media_pipeline *p;
 
 	media_pipeline_config_default(&cfg);
+	assert_int_equal(cfg.rx.rate, 16000);
+	assert_int_equal(cfg.rx.f32, 1);
+	if (at48) {
+		/* libopus at 48 kHz int16, then the pcm and resample ops */
+		cfg.rx.rate = 48000;
+		cfg.rx.f32 = 0;
+	}
 	cfg.n_rings = 2;
 	cfg.max_streams = max_streams;
 	cfg.stt_enable = stt;
@@ -352,6 +362,12 @@ pipe_new(uint8_t stt, uint32_t max_streams)
 	cfg.stt.queue_len = 64;
 	assert_int_equal(media_pipeline_create(&cfg, g_kb, &p), 0);
 	return p;
+}
+
+static struct media_pipeline *
+pipe_new(uint8_t stt, uint32_t max_streams)
+{
+	return pipe_new_at(stt, max_streams, 0);
 }
 
 /* Word-level edit distance between two phrases (words separated by single spaces). */
@@ -417,7 +433,9 @@ wait_finals(struct drive *d, size_t want)
  * Four sessions at once on two rings: A (3 commands, 3 % loss, 2 swaps),
  * B (2 commands, STT off by media_pipeline_set before its first packet,
  * 5 % loss), C (2 commands, lossless), D (silence). Speech edges, finals,
- * WER, counters, and the mapping onto struct event.
+ * WER, counters, and the mapping onto struct event. Run with both chains:
+ * Opus decoded at 16 kHz to float (log-mel, VAD: 2 ops per batch) and at
+ * 48 kHz to int16 (pcm, resample, log-mel, VAD: 4).
  */
 static void
 test_transcripts(void **state)
@@ -430,8 +448,10 @@ test_transcripts(void **state)
 	uint64_t st[MEDIA_PIPE_C_MAX];
 	unsigned errs = 0, words = 0;
 	double worst = 0.0;
+	const int at48 = *state != NULL;
+	const uint64_t ops = at48 ? 4 : 2;
 
-	(void)state;
+	print_message("chain: Opus at %s\n", at48 ? "48 kHz int16, pcm, resample" : "16 kHz float");
 	src_build(&a, 101, 0, 600, 1000, ca, 3, 1.0, 1);
 	src_build(&b, 202, 1, 900, 1100, cb, 2, 1.0, 2);
 	src_build(&c, 303, 0, 400, 1000, cc, 2, 1.0, 3);
@@ -439,7 +459,7 @@ test_transcripts(void **state)
 	src_impair(&a, 3, 2, 11);
 	src_impair(&b, 5, 0, 12);
 	memset(&d, 0, sizeof(d));
-	d.p = pipe_new(1, 16);
+	d.p = pipe_new_at(1, 16, at48);
 	d.src = all;
 	d.nsrc = 4;
 	d.now_us = 1000000;
@@ -521,7 +541,7 @@ test_transcripts(void **state)
 	assert_int_equal(st[MEDIA_PIPE_C_BAD_MSG] + st[MEDIA_PIPE_C_NO_STREAM] +
 	                         st[MEDIA_PIPE_C_RING_FULL] + st[MEDIA_PIPE_C_EVENTS_LOST],
 	        0);
-	assert_int_equal(st[MEDIA_PIPE_C_KERNEL_CALLS], 4 * st[MEDIA_PIPE_C_BATCHES]);
+	assert_int_equal(st[MEDIA_PIPE_C_KERNEL_CALLS], ops * st[MEDIA_PIPE_C_BATCHES]);
 	assert_int_equal(st[MEDIA_PIPE_C_BATCH_MAX], 4); /* the four streams in one batch */
 	assert_int_equal(st[MEDIA_PIPE_C_KERNEL_ERRORS], 0);
 	assert_int_equal(st[MEDIA_PIPE_C_SPEECH_STARTS], (uint64_t)(a.nutt + b.nutt + c.nutt));
@@ -761,6 +781,16 @@ test_bad_input(void **state)
 	cfg.defaults.vad_margin_db = 0.5f;
 	assert_int_equal(media_pipeline_create(&cfg, g_kb, &p), -EINVAL);
 	media_pipeline_settings_default(&cfg.defaults);
+	/* the two chains only: 16 kHz float or 48 kHz int16 */
+	cfg.rx.f32 = 0; /* 16 kHz int16 */
+	assert_int_equal(media_pipeline_create(&cfg, g_kb, &p), -EINVAL);
+	cfg.rx.rate = 48000;
+	cfg.rx.f32 = 1;
+	assert_int_equal(media_pipeline_create(&cfg, g_kb, &p), -EINVAL);
+	cfg.rx.rate = 8000;
+	cfg.rx.f32 = 1;
+	assert_int_equal(media_pipeline_create(&cfg, g_kb, &p), -EINVAL);
+	cfg.rx.rate = 16000;
 	cfg.stt_enable = 1;
 	cfg.stt.mode = STT_MODE_JSGF;
 	cfg.stt.jsgf = NULL; /* the engine refuses: JSGF without a grammar */
@@ -1034,6 +1064,7 @@ main(void)
 	        cmocka_unit_test(test_close_and_idle),
 	        cmocka_unit_test(test_thread_runner),
 	        cmocka_unit_test(test_transcripts),
+	        cmocka_unit_test_prestate(test_transcripts, (void *)&g_at48),
 	        cmocka_unit_test(test_write_seeds),
 	};
 	/* RTC_TEST_FILTER=test_close_and_idle valgrind ...: one test (cmocka's glob) */

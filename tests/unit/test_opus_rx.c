@@ -5,11 +5,15 @@
  * reordering, duplicates and a too-late packet.
  *
  * Checked: counters exactly (derived from the scenario), output bit-exact
- * with a plain libopus decode up to the first loss, normalised
- * cross-correlation with the source on the frames without concealment,
+ * with a plain libopus decode at the same rate up to the first loss,
+ * normalised cross-correlation with the source (resampled to that rate by
+ * media_speech.c) on the frames without concealment,
  * energy continuity across concealed gaps, timestamps, the FEC detector
  * against libopus's own behaviour, malformed payloads, sequence wrap,
  * long gaps, jumps and resync, DTX timestamp jumps and the wait timer.
+ * The tests that decode run twice: 48 kHz int16 (opus_decode) and 16 kHz
+ * float (opus_decode_float, what the pipeline uses), the latter against a
+ * plain libopus decoder created at 16 kHz.
  */
 #include <errno.h>
 #include <math.h>
@@ -27,7 +31,57 @@
 #include "media_speech.h"
 #include "opus_rx.h"
 
-#define FR OPUS_RX_FRAME
+#define FR OPUS_RX_FRAME /* 20 ms on the 48 kHz RTP clock (and samples at 48 kHz) */
+
+/* Output rate and format of a run; a test's prestate (NULL: 48 kHz int16). */
+struct mode {
+	uint32_t rate;
+	uint8_t f32;
+	const char *name;
+};
+
+static const struct mode m48 = {48000, 0, "48 kHz int16"};
+static const struct mode m16 = {16000, 1, "16 kHz float"};
+
+static const struct mode *
+mode_of(void **state)
+{
+	return *state != NULL ? (const struct mode *)*state : &m48;
+}
+
+/* Samples per 20 ms frame, octets per sample. */
+static size_t
+mfr(const struct mode *m)
+{
+	return m->rate / 50u;
+}
+
+static size_t
+mss(const struct mode *m)
+{
+	return m->f32 ? sizeof(float) : sizeof(int16_t);
+}
+
+/* Sample @i of @buf (in @m's format), on the int16 scale. */
+static double
+smp(const struct mode *m, const void *buf, size_t i)
+{
+	return m->f32 ? (double)((const float *)buf)[i] * 32768.0 : ((const int16_t *)buf)[i];
+}
+
+/*
+ * opus_rx.h's float frame contract, written out again: clamp to [-1, 1],
+ * NaN -> 1, under half an int16 step (2^-16) -> 0.
+ */
+static float
+clamp1(float v)
+{
+	if (isnan(v) || v > 1.0f)
+		return 1.0f;
+	if (v < -1.0f)
+		return -1.0f;
+	return fabsf(v) < 0x1p-16f ? 0.0f : v;
+}
 
 struct pkt {
 	uint8_t data[1500];
@@ -42,8 +96,39 @@ static size_t g_npkts;
 static int g_lookahead;
 static int g_lag;      /* codec delay: the lag of best correlation near the lookahead */
 static int16_t *g_ref; /* plain in-order decode of every packet */
+/* the same at 16 kHz: source resampled by media_speech.c, plain float decode at 16 kHz */
+static int16_t *g_src16;
+static size_t g_nsrc16;
+static int g_lag16;
+static float *g_ref16;
 
-static double ncc(const int16_t *out, size_t from, size_t n);
+static double ncc(const struct mode *m, const void *out, size_t from, size_t n);
+
+/* The plain decode of every packet at @m's rate and format. */
+static const void *
+ref_of(const struct mode *m)
+{
+	return m->f32 ? (const void *)g_ref16 : (const void *)g_ref;
+}
+
+/* The lag of best NCC with the source around @around (+- @span). */
+static int
+lag_search(const struct mode *m, int around, int span)
+{
+	double best = -2;
+	int best_lag = around;
+	int *lag = m->f32 ? &g_lag16 : &g_lag;
+
+	for (int l = around - span; l <= around + span; l++) {
+		*lag = l;
+		double q = ncc(m, ref_of(m), 0, g_npkts * mfr(m));
+		if (q > best) {
+			best = q;
+			best_lag = l;
+		}
+	}
+	return best_lag;
+}
 
 static const char g_text[] = "Please turn on the light in the kitchen. What time is it? "
                              "The quick brown fox jumps over the lazy dog.";
@@ -53,7 +138,7 @@ setup(void **state)
 {
 	(void)state;
 	OpusEncoder *enc;
-	OpusDecoder *dec;
+	OpusDecoder *dec, *dec16;
 	int err;
 
 	if (media_speech_make(g_text, 48000, &g_src, &g_nsrc) != 0)
@@ -61,9 +146,13 @@ setup(void **state)
 	g_npkts = (g_nsrc + FR - 1) / FR;
 	g_pkts = calloc(g_npkts, sizeof(*g_pkts));
 	g_ref = calloc(g_npkts * FR, sizeof(int16_t));
+	g_ref16 = calloc(g_npkts * (FR / 3), sizeof(float));
 	enc = opus_encoder_create(48000, 1, OPUS_APPLICATION_VOIP, &err);
 	dec = opus_decoder_create(48000, 1, &err);
-	if (g_pkts == NULL || g_ref == NULL || enc == NULL || dec == NULL)
+	dec16 = opus_decoder_create(16000, 1, &err);
+	g_src16 = media_speech_resample(g_src, g_nsrc, 48000, 16000, &g_nsrc16);
+	if (g_pkts == NULL || g_ref == NULL || g_ref16 == NULL || enc == NULL || dec == NULL ||
+	        dec16 == NULL || g_src16 == NULL)
 		return -1;
 	opus_encoder_ctl(enc, OPUS_SET_BITRATE(32000));
 	opus_encoder_ctl(enc, OPUS_SET_INBAND_FEC(1));
@@ -78,22 +167,21 @@ setup(void **state)
 			return -1;
 		if (opus_decode(dec, g_pkts[i].data, g_pkts[i].len, g_ref + i * FR, FR, 0) != FR)
 			return -1;
+		float *r16 = g_ref16 + i * (FR / 3);
+		if (opus_decode_float(dec16, g_pkts[i].data, g_pkts[i].len, r16, FR / 3, 0) !=
+		        FR / 3)
+			return -1;
+		for (size_t k = 0; k < FR / 3; k++)
+			r16[k] = clamp1(r16[k]);
 	}
 	opus_encoder_destroy(enc);
 	opus_decoder_destroy(dec);
+	opus_decoder_destroy(dec16);
 	/* SILK's resamplers make the delay a few samples less than the lookahead */
-	double best = -2;
-	int best_lag = g_lookahead;
-	for (int lag = g_lookahead - 16; lag <= g_lookahead + 16; lag++) {
-		g_lag = lag;
-		double q = ncc(g_ref, 0, g_npkts * FR);
-		if (q > best) {
-			best = q;
-			best_lag = lag;
-		}
-	}
-	g_lag = best_lag;
-	print_message("codec delay %d samples (lookahead %d)\n", g_lag, g_lookahead);
+	g_lag = lag_search(&m48, g_lookahead, 16);
+	g_lag16 = lag_search(&m16, g_lookahead / 3, 8);
+	print_message("codec delay %d samples at 48 kHz, %d at 16 kHz (lookahead %d at 48 kHz)\n",
+	        g_lag, g_lag16, g_lookahead);
 	return 0;
 }
 
@@ -104,18 +192,30 @@ teardown(void **state)
 	free(g_src);
 	free(g_pkts);
 	free(g_ref);
+	free(g_src16);
+	free(g_ref16);
 	return 0;
 }
 
-/* Normalised cross-correlation of decoded frame range vs the source (lookahead-aligned). */
+/* Source sample aligned with output sample @i of a decode at @m's rate (codec delay). */
 static double
-ncc(const int16_t *out, size_t from, size_t n)
+src_at(const struct mode *m, size_t i)
+{
+	const int16_t *src = m->f32 ? g_src16 : g_src;
+	size_t lag = (size_t)(m->f32 ? g_lag16 : g_lag), n = m->f32 ? g_nsrc16 : g_nsrc;
+
+	return i >= lag && i - lag < n ? src[i - lag] : 0;
+}
+
+/* Normalised cross-correlation of decoded samples [from, from + n) vs the source. */
+static double
+ncc(const struct mode *m, const void *out, size_t from, size_t n)
 {
 	double xy = 0, xx = 0, yy = 0;
 
 	for (size_t i = from; i < from + n; i++) {
-		double y = out[i];
-		double x = i >= (size_t)g_lag && i - g_lag < g_nsrc ? g_src[i - g_lag] : 0;
+		double y = smp(m, out, i);
+		double x = src_at(m, i);
 		xy += x * y;
 		xx += x * x;
 		yy += y * y;
@@ -123,14 +223,43 @@ ncc(const int16_t *out, size_t from, size_t n)
 	return xx > 0 && yy > 0 ? xy / sqrt(xx * yy) : 0.0;
 }
 
+/* RMS of samples [from, from + n), int16 scale. */
 static double
-rms(const int16_t *p, size_t n)
+rms(const struct mode *m, const void *p, size_t from, size_t n)
 {
 	double s = 0;
 
-	for (size_t i = 0; i < n; i++)
-		s += (double)p[i] * p[i];
+	for (size_t i = from; i < from + n; i++)
+		s += smp(m, p, i) * smp(m, p, i);
 	return sqrt(s / (double)n);
+}
+
+/* A receiver for @m with @cfg's other fields (NULL: defaults). */
+static struct opus_rx *
+rx_new(const struct mode *m, const struct opus_rx_config *cfg)
+{
+	struct opus_rx_config c;
+	struct opus_rx *rx = NULL;
+
+	if (cfg != NULL)
+		c = *cfg;
+	else
+		opus_rx_config_default(&c);
+	c.rate = m->rate;
+	c.f32 = m->f32;
+	assert_int_equal(opus_rx_create(&c, &rx), 0);
+	return rx;
+}
+
+/* Frame @f's samples, in @m's format. */
+static const void *
+frame_pcm(const struct mode *m, const struct opus_rx_frame *f)
+{
+	assert_int_equal(f->n, mfr(m));
+	if (m->f32)
+		for (size_t k = 0; k < f->n; k++)
+			assert_true(f->pcm_f32[k] >= -1.0f && f->pcm_f32[k] <= 1.0f);
+	return m->f32 ? (const void *)f->pcm_f32 : (const void *)f->pcm;
 }
 
 /* Deterministic LCG (Numerical Recipes constants). */
@@ -142,8 +271,9 @@ lcg(uint32_t *s)
 }
 
 struct run {
+	const struct mode *m;
 	struct opus_rx *rx;
-	int16_t *out; /* frames by index from the first pts */
+	uint8_t *out; /* frames by index from the first pts, in m's format */
 	uint8_t *flags;
 	size_t nframes;
 	uint64_t pts0;
@@ -164,7 +294,8 @@ run_pull(struct run *r, int drain)
 		assert_int_equal(f.pts, r->pts0 + (uint64_t)r->nframes * FR);
 		assert_int_equal(f.rtp_ts, (uint32_t)f.pts);
 		assert_false(f.flags & OPUS_RX_F_DISCONT);
-		memcpy(r->out + r->nframes * FR, f.pcm, sizeof(f.pcm));
+		memcpy(r->out + r->nframes * mfr(r->m) * mss(r->m), frame_pcm(r->m, &f),
+		        mfr(r->m) * mss(r->m));
 		r->flags[r->nframes] = f.flags;
 		r->nframes++;
 	}
@@ -182,24 +313,36 @@ run_push(struct run *r, uint16_t seq0, size_t i, enum opus_rx_verdict want)
 	run_pull(r, 0);
 }
 
-/* No loss: bit-exact with plain libopus, NCC with the source. */
+/* A run's output buffer for @nframes frames (+ one). */
+static void
+run_init(struct run *r, const struct mode *m, size_t nframes)
+{
+	r->m = m;
+	r->rx = rx_new(m, NULL);
+	r->out = calloc((nframes + 1) * mfr(m), mss(m));
+	r->flags = calloc(nframes + 1, 1);
+	assert_non_null(r->out);
+	assert_non_null(r->flags);
+}
+
+/* No loss: bit-exact with plain libopus at the same rate, NCC with the source. */
 static void
 test_lossless(void **state)
 {
-	(void)state;
+	const struct mode *m = mode_of(state);
 	struct run r = {0};
 	const uint64_t *c;
 
-	assert_int_equal(opus_rx_create(NULL, &r.rx), 0);
-	r.out = calloc(g_npkts * FR + FR, sizeof(int16_t));
-	r.flags = calloc(g_npkts + 1, 1);
+	run_init(&r, m, g_npkts);
 	for (size_t i = 0; i < g_npkts; i++)
 		run_push(&r, 65500, i, OPUS_RX_ACCEPTED); /* seq wraps at i = 36 */
 	run_pull(&r, 1);
 	assert_int_equal(r.nframes, g_npkts);
-	assert_memory_equal(r.out, g_ref, g_npkts * FR * sizeof(int16_t));
-	double q = ncc(r.out, 0, g_npkts * FR);
-	print_message("lossless: %zu packets, NCC with the source %.4f (bound 0.9)\n", g_npkts, q);
+	assert_memory_equal(r.out, ref_of(m), g_npkts * mfr(m) * mss(m));
+	double q = ncc(m, r.out, 0, g_npkts * mfr(m));
+	print_message("lossless, %s: %zu packets, bit-exact with libopus at %u Hz, NCC with the "
+	              "source %.4f (bound 0.9)\n",
+	        m->name, g_npkts, m->rate, q);
 	assert_true(q > 0.9);
 	c = opus_rx_counters(r.rx);
 	assert_int_equal(c[OPUS_RX_C_PACKETS], g_npkts);
@@ -450,7 +593,8 @@ seeds_write(const size_t *order, size_t n, const char *name, uint8_t cfg)
 static void
 test_loss_reorder_dup(void **state)
 {
-	(void)state;
+	const struct mode *m = mode_of(state);
+	const size_t fr = mfr(m);
 	struct scenario s = {0};
 	struct run r = {0};
 	const uint64_t *c;
@@ -468,9 +612,7 @@ test_loss_reorder_dup(void **state)
 		        0x32);
 		seeds_write(s.order + 90, 110, "bursts", 0x52);
 	}
-	assert_int_equal(opus_rx_create(NULL, &r.rx), 0);
-	r.out = calloc(g_npkts * FR + FR, sizeof(int16_t));
-	r.flags = calloc(g_npkts + 1, 1);
+	run_init(&r, m, g_npkts);
 	for (size_t k = 0; k < s.norder; k++) {
 		size_t i = s.order[k];
 		uint16_t seq = (uint16_t)(1000 + i);
@@ -506,7 +648,7 @@ test_loss_reorder_dup(void **state)
 			first_gap = i;
 			break;
 		}
-	assert_memory_equal(r.out, g_ref, first_gap * FR * sizeof(int16_t));
+	assert_memory_equal(r.out, ref_of(m), first_gap * fr * mss(m));
 	for (size_t i = 0; i < first_gap; i++)
 		assert_int_equal(r.flags[i], 0);
 
@@ -516,11 +658,9 @@ test_loss_reorder_dup(void **state)
 		for (size_t i = 0; i < g_npkts; i++) {
 			if (r.flags[i] & OPUS_RX_F_CONCEALED)
 				continue;
-			for (size_t k = i * FR; k < (i + 1) * FR; k++) {
-				double y = r.out[k];
-				double x = k >= (size_t)g_lag && k - g_lag < g_nsrc
-				                   ? g_src[k - g_lag]
-				                   : 0;
+			for (size_t k = i * fr; k < (i + 1) * fr; k++) {
+				double y = smp(m, r.out, k);
+				double x = src_at(m, k);
 				xy += x * y;
 				xx += x * x;
 				yy += y * y;
@@ -535,14 +675,14 @@ test_loss_reorder_dup(void **state)
 		if (!(r.flags[i] & OPUS_RX_F_CONCEALED))
 			continue;
 		assert_true(s.drop[i] || i == 150);
-		double e = rms(r.out + i * FR, FR);
+		double e = rms(m, r.out, i * fr, fr);
 		/* the last concealed frame before a packet: neighbours are real frames */
 		size_t a = i, b = i;
 		while (a > 0 && (r.flags[a] & OPUS_RX_F_CONCEALED))
 			a--;
 		while (b + 1 < g_npkts && (r.flags[b] & OPUS_RX_F_CONCEALED))
 			b++;
-		double ea = rms(r.out + a * FR, FR), eb = rms(r.out + b * FR, FR);
+		double ea = rms(m, r.out, a * fr, fr), eb = rms(m, r.out, b * fr, fr);
 		double emax = ea > eb ? ea : eb;
 		/* no burst of noise: never louder than twice the louder neighbour (+ floor) */
 		assert_true(e <= 2.0 * emax + 200.0);
@@ -550,19 +690,20 @@ test_loss_reorder_dup(void **state)
 		        i + 1 < g_npkts && !s.drop[i + 1] && i + 1 != 150 &&
 		        opus_rx_packet_has_fec(g_pkts[i + 1].data, (size_t)g_pkts[i + 1].len);
 		if (fec_frame) {
-			q_fec += ncc(r.out, i * FR, FR);
+			q_fec += ncc(m, r.out, i * fr, fr);
 			nfec++;
 		} else {
-			q_plc += ncc(r.out, i * FR, FR);
+			q_plc += ncc(m, r.out, i * fr, fr);
 			nplc++;
 		}
 		/* a single loss inside speech is not silence */
 		if (a + 2 == b && ea > 1000 && eb > 1000)
 			assert_true(e > 0.05 * (ea < eb ? ea : eb));
 	}
-	print_message("NCC clean frames (%zu) %.4f (bound 0.9); mean NCC of FEC frames (%u) %.3f, "
-	              "PLC frames (%u) %.3f\n",
-	        nclean, q_clean, nfec, nfec ? q_fec / nfec : 0, nplc, nplc ? q_plc / nplc : 0);
+	print_message("%s: NCC clean frames (%zu) %.4f (bound 0.9); mean NCC of FEC frames (%u) "
+	              "%.3f, PLC frames (%u) %.3f\n",
+	        m->name, nclean, q_clean, nfec, nfec ? q_fec / nfec : 0, nplc,
+	        nplc ? q_plc / nplc : 0);
 	assert_true(q_clean > 0.9);
 	assert_true(nfec > 0 && q_fec / nfec > 0.5);
 	assert_true(q_fec / nfec > q_plc / nplc);
@@ -578,7 +719,7 @@ test_loss_reorder_dup(void **state)
 static void
 test_bad_payloads(void **state)
 {
-	(void)state;
+	const struct mode *m = mode_of(state);
 	struct run r = {0};
 	const uint64_t *c;
 	static uint8_t big[OPUS_RX_PAYLOAD_MAX + 1];
@@ -589,9 +730,7 @@ test_bad_payloads(void **state)
 	const size_t badlen[] = {sizeof(code3_zero), sizeof(code2_overrun), sizeof(code3_long), 0};
 	const size_t at[] = {10, 11, 20, 30};
 
-	assert_int_equal(opus_rx_create(NULL, &r.rx), 0);
-	r.out = calloc(60 * FR, sizeof(int16_t));
-	r.flags = calloc(60, 1);
+	run_init(&r, m, 60);
 	for (size_t i = 0; i < 50; i++) {
 		const uint8_t *p = g_pkts[i].data;
 		size_t len = (size_t)g_pkts[i].len;
@@ -621,7 +760,7 @@ test_bad_payloads(void **state)
 	assert_int_equal(c[OPUS_RX_C_TOO_LONG], 1);
 	for (size_t k = 0; k < 4; k++)
 		assert_true(r.flags[at[k]] & OPUS_RX_F_CONCEALED);
-	assert_memory_equal(r.out, g_ref, 10 * FR * sizeof(int16_t));
+	assert_memory_equal(r.out, ref_of(m), 10 * mfr(m) * mss(m));
 	opus_rx_free(r.rx);
 	free(r.out);
 	free(r.flags);
@@ -704,13 +843,12 @@ test_long_gap_and_resync(void **state)
 static void
 test_wait_timer_and_dtx(void **state)
 {
-	(void)state;
-	struct opus_rx *rx;
+	const struct mode *m = mode_of(state);
+	struct opus_rx *rx = rx_new(m, NULL);
 	struct opus_rx_frame f;
 	const uint64_t *c;
 	uint64_t pts0;
 
-	assert_int_equal(opus_rx_create(NULL, &rx), 0);
 	assert_int_equal(opus_rx_push(rx, 1, 0, g_pkts[0].data, (size_t)g_pkts[0].len, 0), 0);
 	assert_int_equal(opus_rx_pull(rx, 0, &f), 1);
 	pts0 = f.pts;
@@ -739,7 +877,7 @@ test_wait_timer_and_dtx(void **state)
 	}
 	assert_int_equal(opus_rx_pull(rx, 120000, &f), 0);
 	c = opus_rx_counters(rx);
-	assert_int_equal(c[OPUS_RX_C_TS_FILL], 3 * FR);
+	assert_int_equal(c[OPUS_RX_C_TS_FILL], 3 * FR); /* 48 kHz samples at any rate */
 	assert_int_equal(c[OPUS_RX_C_LOST], 1);
 	/* a timestamp going back: new segment */
 	assert_int_equal(opus_rx_push(rx, 5, 0, g_pkts[4].data, (size_t)g_pkts[4].len, 140000), 0);
@@ -755,27 +893,36 @@ test_wait_timer_and_dtx(void **state)
 static void
 test_packet_durations(void **state)
 {
-	(void)state;
+	const struct mode *m = mode_of(state);
+	const size_t ss = mss(m), fr = mfr(m);
 	static const int frames[] = {480, 1920, 2880};
 
 	for (size_t c = 0; c < 3; c++) {
 		int fs = frames[c], err;
+		int fsm = fs / (int)(48000u / m->rate); /* samples per packet at m's rate */
 		size_t np, nout = 0;
 		struct pkt *pk = encode_with(fs, 1, 1, 24000, &np);
-		OpusDecoder *dec = opus_decoder_create(48000, 1, &err);
-		int16_t *ref = calloc(np * (size_t)fs, sizeof(int16_t));
-		int16_t *out = calloc(np * (size_t)fs + FR, sizeof(int16_t));
-		struct opus_rx *rx;
+		OpusDecoder *dec = opus_decoder_create((opus_int32)m->rate, 1, &err);
+		uint8_t *ref = calloc(np * (size_t)fsm, ss);
+		uint8_t *out = calloc(np * (size_t)fsm + fr, ss);
+		struct opus_rx *rx = rx_new(m, NULL);
 		struct opus_rx_frame f;
 		uint64_t pts0 = 0;
 		const size_t lose = 20;
 
-		assert_int_equal(opus_rx_create(NULL, &rx), 0);
 		for (size_t i = 0; i < np; i++) {
-			if (i < lose)
+			if (i < lose && m->f32) {
+				float *r = (float *)ref + i * (size_t)fsm;
+				assert_int_equal(
+				        opus_decode_float(dec, pk[i].data, pk[i].len, r, fsm, 0),
+				        fsm);
+				for (int k = 0; k < fsm; k++)
+					r[k] = clamp1(r[k]);
+			} else if (i < lose) {
 				assert_int_equal(opus_decode(dec, pk[i].data, pk[i].len,
-				                         ref + i * (size_t)fs, fs, 0),
-				        fs);
+				                         (int16_t *)ref + i * (size_t)fsm, fsm, 0),
+				        fsm);
+			}
 			if (i == lose)
 				continue;
 			assert_int_equal(opus_rx_push(rx, (uint16_t)i, (uint32_t)(i * (size_t)fs),
@@ -785,7 +932,7 @@ test_packet_durations(void **state)
 				if (nout == 0)
 					pts0 = f.pts;
 				assert_int_equal(f.pts, pts0 + nout * FR);
-				memcpy(out + nout * FR, f.pcm, sizeof(f.pcm));
+				memcpy(out + nout * fr * ss, frame_pcm(m, &f), fr * ss);
 				nout++;
 			}
 		}
@@ -794,7 +941,7 @@ test_packet_durations(void **state)
 		/* every sample is accounted for: np packets of fs samples, in 20 ms frames */
 		assert_int_equal(nout, (np * (size_t)fs + FR - 1) / FR);
 		/* bit-exact until the loss */
-		assert_memory_equal(out, ref, lose * (size_t)fs * sizeof(int16_t));
+		assert_memory_equal(out, ref, lose * (size_t)fsm * ss);
 		const uint64_t *ctr = opus_rx_counters(rx);
 		assert_int_equal(ctr[OPUS_RX_C_LOST], 1);
 		assert_int_equal(ctr[OPUS_RX_C_CONCEALED] + ctr[OPUS_RX_C_FEC_RECOVERED], 1);
@@ -825,6 +972,41 @@ test_config(void **state)
 	cfg.conceal_max_ms = 1001;
 	assert_int_equal(opus_rx_create(&cfg, &rx), -EINVAL);
 	assert_null(rx);
+	opus_rx_config_default(&cfg);
+	assert_int_equal(cfg.rate, 48000);
+	assert_int_equal(cfg.f32, 0);
+	static const uint32_t bad_rates[] = {0, 44100, 32000, 96000, 16001};
+	for (size_t i = 0; i < sizeof(bad_rates) / sizeof(bad_rates[0]); i++) {
+		cfg.rate = bad_rates[i];
+		assert_int_equal(opus_rx_create(&cfg, &rx), -EINVAL);
+	}
+	cfg.rate = 16000;
+	cfg.f32 = 2;
+	assert_int_equal(opus_rx_create(&cfg, &rx), -EINVAL);
+	assert_null(rx);
+	/* every libopus rate, both formats: frames of rate / 50 samples, pts 960 apart */
+	static const uint32_t rates[] = {8000, 12000, 16000, 24000, 48000};
+	for (size_t i = 0; i < 5; i++)
+		for (uint8_t f32 = 0; f32 < 2; f32++) {
+			struct opus_rx_frame f;
+			opus_rx_config_default(&cfg);
+			cfg.rate = rates[i];
+			cfg.f32 = f32;
+			assert_int_equal(opus_rx_create(&cfg, &rx), 0);
+			for (size_t k = 0; k < 3; k++)
+				assert_int_equal(
+				        opus_rx_push(rx, (uint16_t)k, (uint32_t)(k * FR),
+				                g_pkts[k].data, (size_t)g_pkts[k].len, k * 20000),
+				        OPUS_RX_ACCEPTED);
+			for (size_t k = 0; k < 3; k++) {
+				assert_int_equal(opus_rx_drain(rx, &f), 1);
+				assert_int_equal(f.n, rates[i] / 50);
+				assert_int_equal(f.rtp_ts, k * FR);
+			}
+			assert_int_equal(opus_rx_drain(rx, &f), 0);
+			opus_rx_free(rx);
+			rx = NULL;
+		}
 	assert_string_equal(opus_rx_counter_name(OPUS_RX_C_FEC_RECOVERED), "fec_recovered");
 	assert_null(opus_rx_counter_name(OPUS_RX_C_MAX));
 	for (unsigned i = 0; i < OPUS_RX_C_MAX; i++)
@@ -837,12 +1019,17 @@ main(void)
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(test_config),
 	        cmocka_unit_test(test_lossless),
+	        cmocka_unit_test_prestate(test_lossless, (void *)&m16),
 	        cmocka_unit_test(test_fec_detector),
 	        cmocka_unit_test(test_loss_reorder_dup),
+	        cmocka_unit_test_prestate(test_loss_reorder_dup, (void *)&m16),
 	        cmocka_unit_test(test_bad_payloads),
+	        cmocka_unit_test_prestate(test_bad_payloads, (void *)&m16),
 	        cmocka_unit_test(test_packet_durations),
+	        cmocka_unit_test_prestate(test_packet_durations, (void *)&m16),
 	        cmocka_unit_test(test_long_gap_and_resync),
 	        cmocka_unit_test(test_wait_timer_and_dtx),
+	        cmocka_unit_test_prestate(test_wait_timer_and_dtx, (void *)&m16),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
