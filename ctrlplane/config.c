@@ -46,7 +46,7 @@ static const char *const kernels_backends[] = {"auto", "cpu", "cuda", NULL};
 /* Same order as enum config_whep_nopub. */
 static const char *const whep_nopub[] = {"wait", "404", "409", NULL};
 /* Same order as enum config_ai_stt. */
-static const char *const ai_stt_modes[] = {"off", "grammar", "lm", NULL};
+static const char *const ai_stt_modes[] = {"off", "grammar", "lm", "both", NULL};
 /* Same order as enum config_voice. */
 static const char *const voice_modes[] = {"off", "echo", "agent", NULL};
 /* Same order as enum config_viewer_placement. */
@@ -154,7 +154,7 @@ static const struct config_key config_keys[] = {
 			"transcript events"},
 	{"ai.stt", CT_CHOICE, OFF(ai_stt), 0, 0, "grammar",
 			"speech-to-text: off (speech events only), grammar (ai.phrases), lm (general "
-			"English)",
+			"English), both (grammar by default; a session's 'set model lm' switches it)",
 			ai_stt_modes},
 	{"ai.phrases", CT_STR, STR(ai_phrases),
 			"hello,stop,yes,no,what time is it,turn on the light,turn off the light,play music",

@@ -40,6 +40,7 @@ enum config_ai_stt {
 	CONFIG_AI_STT_OFF = 0, /* speech events only */
 	CONFIG_AI_STT_GRAMMAR, /* a JSGF grammar of ai.phrases */
 	CONFIG_AI_STT_LM,      /* the general English language model */
+	CONFIG_AI_STT_BOTH,    /* both loaded: the grammar by default, the LM per session */
 };
 
 /* session.viewer_placement */

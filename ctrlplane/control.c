@@ -369,13 +369,23 @@ ai_set(struct control *c, const struct sess *s, const struct command *cmd, char 
 {
 	struct media_pipeline_settings st = c->ai_set_on[s->idx] ? c->ai_set[s->idx]
 								 : c->ai_defaults;
-	const char *loaded = c->cfg->ai_stt == CONFIG_AI_STT_LM ? "lm" : "grammar";
+	static const char *const stt_names[] = {"off", "grammar", "lm", "both"};
+	uint32_t mode = c->cfg->ai_stt;
 	int rc;
 
-	if (cmd->u.set.has_model && strcmp(cmd->u.set.model, loaded) != 0) {
-		snprintf(err, errlen, "set: model: '%s' is not loaded on this node (ai.stt = %s)",
-				cmd->u.set.model, c->cfg->ai_stt == CONFIG_AI_STT_OFF ? "off" : loaded);
-		return 409;
+	if (cmd->u.set.has_model) {
+		/* the models this node loaded (ai.stt): 'grammar', 'lm', or both (the LM second) */
+		if (strcmp(cmd->u.set.model, "grammar") == 0 &&
+				(mode == CONFIG_AI_STT_GRAMMAR || mode == CONFIG_AI_STT_BOTH)) {
+			st.model = 0;
+		} else if (strcmp(cmd->u.set.model, "lm") == 0 &&
+				(mode == CONFIG_AI_STT_LM || mode == CONFIG_AI_STT_BOTH)) {
+			st.model = mode == CONFIG_AI_STT_BOTH ? 1 : 0;
+		} else {
+			snprintf(err, errlen, "set: model: '%s' is not loaded on this node (ai.stt = %s)",
+					cmd->u.set.model, stt_names[mode < 4 ? mode : 0]);
+			return 409;
+		}
 	}
 	if (cmd->u.set.has_stt && cmd->u.set.stt && c->cfg->ai_stt == CONFIG_AI_STT_OFF) {
 		snprintf(err, errlen, "set: stt: speech-to-text is off on this node (ai.stt = off)");
@@ -642,7 +652,13 @@ ai_init(struct control *c, uint16_t n_workers, const struct kernels_backend *kb,
 	pc.stt_enable = cfg->ai_stt != CONFIG_AI_STT_OFF;
 	pc.stt.workers = cfg->ai_threads;
 	pc.stt.mode = cfg->ai_stt == CONFIG_AI_STT_LM ? STT_MODE_LM : STT_MODE_JSGF;
-	if (cfg->ai_stt == CONFIG_AI_STT_GRAMMAR) {
+	if (cfg->ai_stt == CONFIG_AI_STT_BOTH) {
+		/* the LM as the second engine, which 'set model lm' gives a session */
+		pc.stt_alt = pc.stt;
+		pc.stt_alt.mode = STT_MODE_LM;
+		pc.stt_alt_enable = 1;
+	}
+	if (cfg->ai_stt == CONFIG_AI_STT_GRAMMAR || cfg->ai_stt == CONFIG_AI_STT_BOTH) {
 		while (http_list_next(&list, &it, &len) && n < 64) {
 			if (len == 0)
 				continue;
@@ -672,9 +688,11 @@ ai_init(struct control *c, uint16_t n_workers, const struct kernels_backend *kb,
 	for (uint16_t i = 0; i < n_workers; i++)
 		c->taps[i] = media_pipeline_tap_ring(c->mp, i);
 	RTC_LOG(NOTICE, "ai: media pipeline for %u streams, speech-to-text %s", pc.max_streams,
-			cfg->ai_stt == CONFIG_AI_STT_OFF ? "off"
-			: cfg->ai_stt == CONFIG_AI_STT_LM ? "on (language model)"
-							   : "on (grammar of ai.phrases)");
+			cfg->ai_stt == CONFIG_AI_STT_OFF    ? "off"
+			: cfg->ai_stt == CONFIG_AI_STT_LM   ? "on (language model)"
+			: cfg->ai_stt == CONFIG_AI_STT_BOTH ? "on (grammar of ai.phrases; the language "
+							      "model for sessions that ask)"
+							    : "on (grammar of ai.phrases)");
 	return 0;
 }
 

@@ -61,7 +61,7 @@ int
 media_pipeline_settings_check(const struct media_pipeline_settings *s)
 {
 	/* the VAD's own parameter range (kernels.h); NaN fails both comparisons */
-	if (s == NULL || s->stt > 1 || !(s->vad_margin_db >= KERNELS_VAD_MARGIN_MIN) ||
+	if (s == NULL || s->stt > 1 || s->model > 1 || !(s->vad_margin_db >= KERNELS_VAD_MARGIN_MIN) ||
 	        !(s->vad_margin_db <= KERNELS_VAD_MARGIN_MAX) || s->vad_start_frames < 1 ||
 	        s->vad_start_frames > KERNELS_VAD_RUN_MAX || s->vad_end_frames < 1 ||
 	        s->vad_end_frames > KERNELS_VAD_RUN_MAX)
@@ -107,7 +107,10 @@ config_check(const struct media_pipeline_config *c)
 	        c->max_sessions > MEDIA_KEYMAP_MAX || c->idle_timeout_ms < 1 ||
 	        c->idle_timeout_ms > 3600000u || !pow2(c->event_queue_len) ||
 	        c->event_queue_len > MEDIA_SPSC_MAX || !pow2(c->cmd_queue_len) ||
-	        c->cmd_queue_len > MEDIA_SPSC_MAX || c->stt_poll_max < 1 || c->stt_enable > 1)
+	        c->cmd_queue_len > MEDIA_SPSC_MAX || c->stt_poll_max < 1 || c->stt_enable > 1 ||
+	        c->stt_alt_enable > 1 || (c->stt_alt_enable && !c->stt_enable))
+		return -EINVAL;
+	if (c->defaults.model == 1 && !c->stt_alt_enable)
 		return -EINVAL;
 	/* the two chains the tick knows */
 	if (!(c->rx.rate == MP_RATE_16K && c->rx.f32 == 1) &&
@@ -129,6 +132,8 @@ media_pipeline_create(const struct media_pipeline_config *cfg, const struct kern
 		return -EINVAL;
 	if (cfg->stt_enable && cfg->utt.max_ms > cfg->stt.max_utt_ms)
 		return -EINVAL;
+	if (cfg->stt_alt_enable && cfg->utt.max_ms > cfg->stt_alt.max_utt_ms)
+		return -EINVAL;
 	p = calloc(1, sizeof(*p));
 	if (p == NULL)
 		return -ENOMEM;
@@ -138,6 +143,8 @@ media_pipeline_create(const struct media_pipeline_config *cfg, const struct kern
 	/* pointers into the caller's memory are not kept (the STT engine copies its grammar) */
 	p->cfg.stt.jsgf = NULL;
 	p->cfg.stt.model_dir = p->cfg.stt.dict = p->cfg.stt.lm = NULL;
+	p->cfg.stt_alt.jsgf = NULL;
+	p->cfg.stt_alt.model_dir = p->cfg.stt_alt.dict = p->cfg.stt_alt.lm = NULL;
 	p->kb = kb;
 	p->at16k = p->cfg.rx.rate == MP_RATE_16K;
 	nmax = p->cfg.max_streams;
@@ -192,6 +199,11 @@ media_pipeline_create(const struct media_pipeline_config *cfg, const struct kern
 		        cfg->stt_backend != NULL ? cfg->stt_backend : &stt_pocketsphinx_backend;
 		if ((rc = stt_engine_create(be, &cfg->stt, &p->stt)) != 0)
 			goto err_queue;
+		if (cfg->stt_alt_enable && (rc = stt_engine_create(be, &cfg->stt_alt, &p->stt_alt)) != 0) {
+			stt_engine_destroy(p->stt);
+			p->stt = NULL;
+			goto err_queue;
+		}
 	}
 	atomic_init(&p->thread_stop, 0);
 	*out = p;
@@ -233,6 +245,7 @@ media_pipeline_destroy(struct media_pipeline *p)
 	while (p->nlive > 0)
 		mp_stream_end(p, &p->streams[p->live[p->nlive - 1]], MP_END_DESTROY);
 	stt_engine_destroy(p->stt);
+	stt_engine_destroy(p->stt_alt);
 	gpu_queue_free(p->q);
 	for (uint32_t i = 0; i < p->cfg.n_rings; i++)
 		media_tap_ring_free(p->rings[i]);
@@ -337,17 +350,21 @@ static void
 stream_apply(
         struct media_pipeline *p, struct mp_stream *s, const struct media_pipeline_settings *set)
 {
+	struct stt_engine *eng = set->model == 1 ? p->stt_alt : p->stt;
+	int model_changed = s->set.model != set->model;
+
 	s->set = *set;
 	stream_vad_params(p, s);
-	if (set->stt && s->utt == NULL && p->stt != NULL) {
+	if (s->utt != NULL && (!set->stt || model_changed)) {
+		media_utt_free(s->utt); /* an utterance being cut is abandoned */
+		s->utt = NULL;
+	}
+	if (set->stt && s->utt == NULL && eng != NULL) {
 		/* the cutter starts with the next frame and the next speech start */
-		if (media_utt_create(&p->cfg.utt, p->stt, s->key, &s->utt) != 0)
+		if (media_utt_create(&p->cfg.utt, eng, s->key, &s->utt) != 0)
 			s->utt = NULL; /* out of memory: no transcripts for it (counted below) */
 		if (s->utt == NULL)
 			mp_ctr_add(p, MEDIA_PIPE_C_STREAM_NOMEM, 1);
-	} else if (!set->stt && s->utt != NULL) {
-		media_utt_free(s->utt); /* an utterance being cut is abandoned */
-		s->utt = NULL;
 	}
 }
 
@@ -414,7 +431,7 @@ media_pipeline_set(
 {
 	struct mp_cmd c;
 
-	if (media_pipeline_settings_check(s) != 0)
+	if (media_pipeline_settings_check(s) != 0 || (s->model == 1 && p->stt_alt == NULL))
 		return -EINVAL;
 	memset(&c, 0, sizeof(c));
 	c.type = MP_CMD_SET;

@@ -48,7 +48,8 @@ struct kernels_backend;
 /* Per-session settings, changed at run time with media_pipeline_set(). */
 struct media_pipeline_settings {
 	uint8_t stt;         /* 1: cut utterances and recognise them (transcripts) */
-	uint8_t rsvd[3];     /* 0 */
+	uint8_t model;       /* 0: the engine of cfg.stt; 1: that of cfg.stt_alt (when enabled) */
+	uint8_t rsvd[2];     /* 0 */
 	float vad_margin_db; /* sensitivity, KERNELS_VAD_MARGIN_MIN..MAX; lower: more sensitive */
 	uint16_t vad_start_frames; /* 10 ms loud frames that start speech, 1..KERNELS_VAD_RUN_MAX */
 	uint16_t vad_end_frames;   /* 10 ms quiet frames that end it */
@@ -72,6 +73,10 @@ struct media_pipeline_config {
 	uint8_t stt_enable;                    /* 0: no engine at all (speech events only) */
 	const struct stt_backend *stt_backend; /* NULL: stt_pocketsphinx_backend */
 	struct stt_config stt;                 /* the engine (mode, grammar, threads...) */
+	/* a second engine (another model: e.g. the n-gram LM next to a command grammar) that a
+	 * session's settings may choose (model = 1); only with stt_enable */
+	uint8_t stt_alt_enable;
+	struct stt_config stt_alt;
 };
 
 /* Event kinds; each maps onto one ctrlplane/event.h type (media/pipeline_event.h). */

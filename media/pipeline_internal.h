@@ -98,6 +98,7 @@ struct media_pipeline {
 	const struct kernels_backend *kb;
 	struct gpu_queue *q;
 	struct stt_engine *stt; /* NULL when cfg.stt_enable == 0 */
+	struct stt_engine *stt_alt; /* cfg.stt_alt: NULL unless stt_alt_enable */
 	struct media_tap_ring *rings[MEDIA_PIPE_RINGS_MAX];
 	struct media_spsc *cmdq; /* control -> pipeline */
 	struct media_spsc *evq;  /* pipeline -> control */

@@ -390,21 +390,27 @@ stt_event(struct media_pipeline *p, const struct stt_result *r)
 static unsigned
 stt_results(struct media_pipeline *p)
 {
+	struct stt_engine *engines[2] = {p->stt, p->stt_alt};
 	struct stt_result r;
-	uint64_t c[STT_C_MAX];
+	uint64_t c[STT_C_MAX], sum[STT_C_MAX] = {0};
 	unsigned n = 0;
 
 	if (p->stt == NULL)
 		return 0;
-	while (n < p->cfg.stt_poll_max && stt_poll(p->stt, &r) == 1) {
-		stt_event(p, &r);
-		n++;
+	/* both engines' results and counters (the second one's when enabled) */
+	for (unsigned e = 0; e < 2 && engines[e] != NULL; e++) {
+		while (n < p->cfg.stt_poll_max && stt_poll(engines[e], &r) == 1) {
+			stt_event(p, &r);
+			n++;
+		}
+		stt_counters(engines[e], c);
+		for (unsigned k = 0; k < STT_C_MAX; k++)
+			sum[k] += c[k];
 	}
-	stt_counters(p->stt, c);
-	mp_ctr_set(p, MEDIA_PIPE_C_STT_QUEUED, c[STT_C_SUBMITTED]);
-	mp_ctr_set(p, MEDIA_PIPE_C_STT_DROPPED, c[STT_C_OPEN_FULL] + c[STT_C_QUEUE_FULL]);
-	mp_ctr_set(p, MEDIA_PIPE_C_STT_AUDIO_MS, c[STT_C_AUDIO_MS]);
-	mp_ctr_set(p, MEDIA_PIPE_C_STT_DECODE_MS, c[STT_C_DECODE_MS]);
+	mp_ctr_set(p, MEDIA_PIPE_C_STT_QUEUED, sum[STT_C_SUBMITTED]);
+	mp_ctr_set(p, MEDIA_PIPE_C_STT_DROPPED, sum[STT_C_OPEN_FULL] + sum[STT_C_QUEUE_FULL]);
+	mp_ctr_set(p, MEDIA_PIPE_C_STT_AUDIO_MS, sum[STT_C_AUDIO_MS]);
+	mp_ctr_set(p, MEDIA_PIPE_C_STT_DECODE_MS, sum[STT_C_DECODE_MS]);
 	return n;
 }
 

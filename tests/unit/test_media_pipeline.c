@@ -557,6 +557,87 @@ test_transcripts(void **state)
 		src_free(all[i]);
 }
 
+/*
+ * Two engines (cfg.stt_alt): the main one with the grammar of every command,
+ * the second with a grammar of two phrases that are not said. Session A keeps
+ * model 0, session C is switched to model 1 before its first packet: A's
+ * commands come back as said, C's as one of the second grammar's phrases
+ * (or nothing), never as said; both engines' work is counted.
+ */
+static void
+test_stt_models(void **state)
+{
+	static struct drive d;
+	static const char *const alt_phrases[] = {"yes", "no"};
+	static char alt_jsgf[256];
+	struct src a, c;
+	struct src *all[] = {&a, &c};
+	const int ca[] = {1, 3}, cc[] = {1, 3};
+	struct media_pipeline_config cfg;
+	struct media_pipeline_settings alt;
+	uint64_t st[MEDIA_PIPE_C_MAX];
+	int na = 0, nc = 0;
+
+	(void)state;
+	assert_true(stt_jsgf_from_phrases(alt_phrases, 2, alt_jsgf, sizeof(alt_jsgf)) > 0);
+	media_pipeline_config_default(&cfg);
+	cfg.n_rings = 2;
+	cfg.max_streams = 4;
+	cfg.stt.mode = STT_MODE_JSGF;
+	cfg.stt.jsgf = g_jsgf;
+	cfg.stt.queue_len = 64;
+	cfg.stt_alt = cfg.stt;
+	cfg.stt_alt.jsgf = alt_jsgf;
+	/* the second engine is refused without the first, or when it is off */
+	cfg.stt_alt_enable = 1;
+	cfg.stt_enable = 0;
+	assert_int_equal(media_pipeline_create(&cfg, g_kb, &d.p), -EINVAL);
+	cfg.stt_enable = 1;
+	cfg.stt_alt_enable = 0;
+	assert_int_equal(media_pipeline_create(&cfg, g_kb, &d.p), 0);
+	media_pipeline_settings_default(&alt);
+	alt.model = 1;
+	assert_int_equal(media_pipeline_set(d.p, 303, &alt), -EINVAL); /* no second engine */
+	media_pipeline_destroy(d.p);
+	cfg.stt_alt_enable = 1;
+	assert_int_equal(media_pipeline_create(&cfg, g_kb, &d.p), 0);
+	alt.model = 2;
+	assert_int_equal(media_pipeline_set(d.p, 303, &alt), -EINVAL);
+	alt.model = 1;
+	assert_int_equal(media_pipeline_set(d.p, 303, &alt), 0);
+
+	src_build(&a, 101, 0, 600, 1000, ca, 2, 1.0, 1);
+	src_build(&c, 303, 1, 700, 1000, cc, 2, 1.0, 3);
+	d.src = all;
+	d.nsrc = 2;
+	d.now_us = 1000000;
+	drive_run(&d, drive_steps(&d) + 50);
+	wait_finals(&d, (size_t)(a.nutt + c.nutt));
+	for (size_t i = 0; i < d.nev; i++) {
+		const struct media_pipeline_event *e = &d.ev[i];
+		if (e->kind != MEDIA_PIPE_EV_TRANSCRIPT_FINAL)
+			continue;
+		print_message("  session %u: \"%s\"\n", e->session, e->text);
+		if (e->session == 101) {
+			assert_true(na < a.nutt);
+			assert_string_equal(e->text, g_cmds[ca[na++]]);
+		} else {
+			assert_int_equal(e->session, 303);
+			assert_true(strcmp(e->text, "yes") == 0 || strcmp(e->text, "no") == 0 ||
+			            e->text[0] == '\0');
+			nc++;
+		}
+	}
+	assert_int_equal(na, a.nutt);
+	assert_int_equal(nc, c.nutt);
+	media_pipeline_stats(d.p, st);
+	assert_int_equal(st[MEDIA_PIPE_C_STT_QUEUED], (uint64_t)(a.nutt + c.nutt)); /* both engines */
+	assert_int_equal(st[MEDIA_PIPE_C_TRANSCRIPTS], (uint64_t)(a.nutt + c.nutt));
+	media_pipeline_destroy(d.p);
+	src_free(&a);
+	src_free(&c);
+}
+
 /* ---- VAD sensitivity, no STT ---- */
 
 struct sens_arg {
@@ -1064,6 +1145,7 @@ main(void)
 	        cmocka_unit_test(test_close_and_idle),
 	        cmocka_unit_test(test_thread_runner),
 	        cmocka_unit_test(test_transcripts),
+	        cmocka_unit_test(test_stt_models),
 	        cmocka_unit_test_prestate(test_transcripts, (void *)&g_at48),
 	        cmocka_unit_test(test_write_seeds),
 	};
