@@ -136,6 +136,21 @@ sess_stats(void *ctx, const struct sess *s, struct rest_sess_stats *out)
 	const struct wsess *ws;
 
 	memset(out, 0, sizeof(*out));
+	/* the AI and voice features the session has (-1: not on this node) */
+	out->export_port = s->export_audio ? (int32_t)(c->cfg->export_port_base + s->idx) : -1;
+	out->playout_pending = c->po != NULL && s->role == SESS_ROLE_WHIP
+				       ? (int32_t)playout_pending(c->po, s->idx)
+				       : -1;
+	out->stt = -1;
+	if (c->mp != NULL && s->role == SESS_ROLE_WHIP) {
+		const struct media_pipeline_settings *st =
+				c->ai_set_on[s->idx] ? &c->ai_set[s->idx] : &c->ai_defaults;
+		out->stt = (int8_t)(st->stt && c->cfg->ai_stt != CONFIG_AI_STT_OFF);
+		out->stt_model = c->cfg->ai_stt == CONFIG_AI_STT_LM ||
+						 (c->cfg->ai_stt == CONFIG_AI_STT_BOTH && st->model == 1)
+					 ? "lm"
+					 : "grammar";
+	}
 	if (s->slot >= w->sess.cap)
 		return;
 	ws = &w->sess.s[s->slot];

@@ -124,9 +124,17 @@ sess_json(struct rest *rs, const struct sess *s, int detail, uint64_t now_us)
 	}
 	json_object_set_new(o, "tracks", tracks);
 	if (rs->sess_stats != NULL) {
-		struct rest_sess_stats st = {0};
+		struct rest_sess_stats st = {.export_port = -1, .playout_pending = -1, .stt = -1};
 		json_t *drops = json_object();
 		rs->sess_stats(rs->sess_stats_ctx, s, &st);
+		if (st.export_port >= 0)
+			json_object_set_new(o, "export_port", json_integer(st.export_port));
+		if (st.playout_pending >= 0)
+			json_object_set_new(o, "playout_pending", json_integer(st.playout_pending));
+		if (st.stt >= 0)
+			json_object_set_new(o, "stt",
+					json_pack("{s:b, s:s}", "on", st.stt, "model",
+							st.stt_model ? st.stt_model : "grammar"));
 		/* per track: what arrived (RFC 3550 loss, jitter), what we sent, and the RTT a
 		 * viewer's receiver reports give on our sender reports (null before one) */
 		for (size_t i = 0; i < json_array_size(tracks); i++) {

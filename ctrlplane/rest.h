@@ -81,6 +81,11 @@ struct rest_sess_stats {
 	uint64_t tx_packets_kind[2], tx_bytes_kind[2];
 	double rtt_ms[2]; /* < 0: not known */
 	uint64_t srtp_fail, dtls_rx, dtls_tx;
+	/* the session's AI and voice features; -1 where the node has none */
+	int32_t export_port;     /* export.target: its plain RTP port */
+	int32_t playout_pending; /* session.voice = agent: clips queued or playing */
+	int8_t stt;              /* ai.enabled: 1 speech-to-text on, 0 off */
+	const char *stt_model;   /* with stt: "grammar" or "lm" */
 };
 
 struct rest {

@@ -120,6 +120,10 @@ async def run(exe):
         check({a for a, p in stats["from"]} == {OUR_IP} and len(ports) == 1 and
               list(ports)[0] >= PORT_BASE, "from one export port of ours", stats["from"])
         check(c["export_in"] > 100, "the worker sends the backend's RTP on", c["export_in"])
+        sess = d.rest_json("GET", "/v1/sessions?stream=exp1")["sessions"]
+        detail = d.rest_json("GET", "/v1/sessions/" + sess[0]["id"]) if sess else {}
+        check(detail.get("export_port") in ports, "REST: the session's export port",
+              (detail.get("export_port"), ports))
         check(c["export_arp"] >= 1, "the worker asked for the backend's MAC (ARP)", c["export_arp"])
         if rec:
             x16 = to16k(rec)[8000:]  # the first half second may be the decoder's start

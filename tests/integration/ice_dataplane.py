@@ -30,7 +30,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, HERE)
 
-from rtcedge_proc import OUR_IP, PEER_IP, TAP_IF as IF, check, failures, netns_reexec, stop_reporting, tap_up  # noqa: E402
+from rtcedge_proc import OUR_IP, PEER_IP, TAP_IF as IF, check, failures, netns_reexec, tap_up  # noqa: E402
 
 ADMIN = "ice-admin-token"
 FRAG = "application/trickle-ice-sdpfrag"

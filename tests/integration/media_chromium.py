@@ -28,7 +28,7 @@ import threading
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from rtcedge_proc import TAP_IF, check, failures, netns_reexec, stop_reporting, tap_up  # noqa: E402
+from rtcedge_proc import TAP_IF, check, failures, netns_reexec, tap_up  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 PLAY_S = 5

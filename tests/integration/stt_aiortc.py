@@ -99,8 +99,14 @@ async def run(exe):
             await asyncio.sleep(0.05)
         st, b = command({"type": "set", "session": sid, "model": "whisper"})
         check(st == 409 and "not loaded" in b, "set of a model not loaded: 409", "%d %s" % (st, b))
+        check(d.rest_json("GET", "/v1/sessions/" + sid).get("stt") == {"on": True,
+                                                                       "model": "grammar"},
+              "REST: the session's STT is on, the grammar")
         st, b = command({"type": "set", "session": sid, "model": "lm"})
         check(st == 202, "set model lm: 202", "%d %s" % (st, b))
+        time.sleep(0.1)
+        check(d.rest_json("GET", "/v1/sessions/" + sid).get("stt") == {"on": True, "model": "lm"},
+              "REST: the session's STT model is lm")
         while time.monotonic() < end and finals_so_far() < GRAMMAR + 1:
             await asyncio.sleep(0.05)
         st, b = command({"type": "set", "session": sid, "stt": "off", "vad_sensitivity": 50})

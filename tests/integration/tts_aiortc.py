@@ -111,6 +111,8 @@ async def run(exe):
             check(abs(len(x) - len(src)) < 0.2 * 16000 + 0.1 * len(src),
                   "as long as the rendering", (len(x) / 16000, len(src) / 16000))
 
+        check(d.rest_json("GET", "/v1/sessions/" + sid).get("playout_pending") == 0,
+              "REST: nothing left to play")
         # play a file of ai.media_dir
         n0 = len(rec)
         st, b = command({"type": "play", "session": sid, "file": "tone.wav"})
