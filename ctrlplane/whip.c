@@ -330,6 +330,34 @@ policy_for_viewer(struct sdp_policy *p, const struct sess *pub)
 	}
 }
 
+/*
+ * The answer's extmaps of one section reduced to the node's forwarding table
+ * (fwd.h): per URI the forwarder knows, the negotiated id, if it runs our way
+ * (RFC 8285 §5: a viewer's are sent by us, a publisher's received), the mid
+ * (up to FWD_MID_MAX bytes, the one-byte form's limit) and the §6 mixed form.
+ */
+static void
+session_extmap(struct fwd_extmap *x, const struct sdp_answer *a, const struct sdp_answer_media *m,
+		int we_send)
+{
+	size_t mid_len = strlen(m->mid);
+
+	memset(x, 0, sizeof(*x));
+	for (unsigned k = 0; k < m->n_extmap && k < SDP_MAX_EXTMAP; k++) {
+		const struct sdp_extmap *e = &m->extmap[k];
+		int i = fwd_ext_index(e->uri);
+		if (i < 0 || e->id == 0 || e->id > 255 || e->dir == SDP_DIR_INACTIVE ||
+				e->dir == (we_send ? SDP_DIR_RECVONLY : SDP_DIR_SENDONLY))
+			continue;
+		x->id[i] = (uint8_t)e->id;
+	}
+	if (mid_len >= 1 && mid_len <= FWD_MID_MAX) {
+		memcpy(x->mid, m->mid, mid_len);
+		x->mid_len = (uint8_t)mid_len;
+	}
+	x->mixed = a->extmap_allow_mixed;
+}
+
 static void
 session_summary(struct sess *s, const struct sdp_answer *a)
 {
@@ -362,6 +390,7 @@ session_summary(struct sess *s, const struct sdp_answer *a)
 		t->has_rtx = m->has_rtx;
 		t->rtx_pt = m->rtx.pt;
 		t->local_rtx_ssrc = m->local.rtx_ssrc;
+		session_extmap(&t->ext, a, m, s->role == SESS_ROLE_WHEP);
 	}
 }
 

@@ -302,13 +302,15 @@ static int worker_handoff(const struct dp *dp, struct worker *w, struct rte_mbuf
 
 /*
  * A new frame to @v's selected pair: @rtp[0..len) rewritten for it (PT @pt,
- * SSRC @ssrc; @pt < 0: as it is), protected with @v's outbound SRTP (or, with
+ * SSRC @ssrc, header extensions from @from's ids to @to's, none if either is
+ * NULL; @pt < 0: as it is), protected with @v's outbound SRTP (or, with
  * @rtcp, SRTCP) context, framed and queued for TX. 0, or -1 (counted).
  */
 static int
-worker_send_srtp(const struct dp *dp, struct worker *w, struct rte_mempool *pool, struct wsess *v,
-		int rtcp, const uint8_t *rtp, uint16_t len, int pt, uint32_t ssrc, uint16_t seq_add,
-		uint32_t ts_add)
+worker_send_srtp_ext(const struct dp *dp, struct worker *w, struct rte_mempool *pool,
+		struct wsess *v, int rtcp, const uint8_t *rtp, uint16_t len, int pt, uint32_t ssrc,
+		uint16_t seq_add, uint32_t ts_add, const struct fwd_extmap *from,
+		const struct fwd_extmap *to)
 {
 	struct rte_mbuf *m;
 	uint16_t hlen = pkt_udp_headers_len(v->flow.family, v->l2_len), n;
@@ -323,14 +325,20 @@ worker_send_srtp(const struct dp *dp, struct worker *w, struct rte_mempool *pool
 		rtc_stats_inc(&w->stats, RTC_DROP_fwd_no_mbuf);
 		return -1;
 	}
-	frame = (uint8_t *)rte_pktmbuf_append(m, (uint16_t)(hlen + len + SRTP_MAX_TRAILER));
+	frame = (uint8_t *)rte_pktmbuf_append(
+			m, (uint16_t)(hlen + len + FWD_EXT_GROW + SRTP_MAX_TRAILER));
 	if (frame == NULL) {
 		rte_pktmbuf_free(m);
 		rtc_stats_inc(&w->stats, RTC_DROP_fwd_no_mbuf);
 		return -1;
 	}
 	if (pt >= 0) {
-		n = fwd_rtp_rewrite(rtp, len, frame + hlen, len, (uint8_t)pt, ssrc);
+		struct fwd_ext_count xc = {0, 0, 0};
+		n = fwd_rtp_remap(rtp, len, frame + hlen, (uint16_t)(len + FWD_EXT_GROW), (uint8_t)pt,
+				ssrc, from, to, &xc);
+		w->stats.v[RTC_STAT_fwd_ext_kept] += xc.kept;
+		w->stats.v[RTC_STAT_fwd_ext_dropped] += xc.dropped;
+		w->stats.v[RTC_STAT_fwd_ext_malformed] += xc.malformed;
 		if (n != 0 && (seq_add | ts_add) != 0)
 			fwd_rtp_shift(frame + hlen, seq_add, ts_add);
 	} else {
@@ -351,6 +359,16 @@ worker_send_srtp(const struct dp *dp, struct worker *w, struct rte_mempool *pool
 	v->tx_bytes += lens[0];
 	worker_tx(dp, w, m);
 	return 0;
+}
+
+/* worker_send_srtp_ext() without header extensions. */
+static inline int
+worker_send_srtp(const struct dp *dp, struct worker *w, struct rte_mempool *pool, struct wsess *v,
+		int rtcp, const uint8_t *rtp, uint16_t len, int pt, uint32_t ssrc, uint16_t seq_add,
+		uint32_t ts_add)
+{
+	return worker_send_srtp_ext(
+			dp, w, pool, v, rtcp, rtp, len, pt, ssrc, seq_add, ts_add, NULL, NULL);
 }
 
 /* Our SSRC toward a publisher in the RTCP we send it (it sends; we only receive). */
@@ -678,7 +696,8 @@ worker_serve_nack(const struct dp *dp, struct worker *w, struct rte_mempool *poo
 		const struct fwd_seqmap *sm = &vs->seqmap[1];
 		uint16_t in_seq = (uint16_t)(seqs[i] - sm->seq_add);
 		unsigned k = in_seq % WSESS_RTX_N;
-		uint8_t out[WSESS_RTX_MTU + 2], shifted[WSESS_RTX_MTU];
+		uint8_t out[WSESS_RTX_MTU + 2 + FWD_EXT_GROW], shifted[WSESS_RTX_MTU];
+		struct fwd_ext_count xc = {0, 0, 0};
 		uint16_t ol;
 		if (rb->len[k] == 0 || rb->seq[k] != in_seq ||
 				fwd_rtp_ssrc(rb->data[k], rb->len[k]) != sm->src) {
@@ -689,11 +708,11 @@ worker_serve_nack(const struct dp *dp, struct worker *w, struct rte_mempool *poo
 		memcpy(shifted, rb->data[k], rb->len[k]);
 		fwd_rtp_shift(shifted, sm->seq_add, sm->ts_add);
 		if (vs->rtx_pt != DPMSG_PT_NONE && vs->local_rtx_ssrc != 0)
-			ol = fwd_rtx_wrap(shifted, rb->len[k], out, sizeof(out), vs->rtx_pt,
-					vs->local_rtx_ssrc, vs->rtx_seq++);
+			ol = fwd_rtx_wrap_ext(shifted, rb->len[k], out, sizeof(out), vs->rtx_pt,
+					vs->local_rtx_ssrc, vs->rtx_seq++, &pub->ext[1], &vs->ext[1], &xc);
 		else
-			ol = fwd_rtp_rewrite(shifted, rb->len[k], out, sizeof(out), vs->pt[1],
-					vs->local_ssrc[1]);
+			ol = fwd_rtp_remap(shifted, rb->len[k], out, sizeof(out), vs->pt[1],
+					vs->local_ssrc[1], &pub->ext[1], &vs->ext[1], &xc);
 		if (ol != 0 && worker_send_srtp(dp, w, pool, vs, 0, out, ol, -1, 0, 0, 0) == 0) {
 			vs->rtx_sent++;
 			rtc_stats_inc(&w->stats, RTC_STAT_rtx_sent);
@@ -830,10 +849,12 @@ worker_export_in(const struct dp *dp, struct worker *w, struct rte_mbuf *m,
 	return 0;
 }
 
-/* Unprotected RTP of @kind from @stream's publisher to every viewer of the stream here. */
+/* Unprotected RTP of @kind from @stream's publisher (its extension ids @from) to every viewer of
+ * the stream here. */
 static void
 worker_send_viewers(const struct dp *dp, struct worker *w, struct rte_mempool *pool,
-		uint32_t stream, int kind, const uint8_t *rtp, uint16_t len, uint64_t now_us)
+		uint32_t stream, int kind, const uint8_t *rtp, uint16_t len, uint64_t now_us,
+		const struct fwd_extmap *from)
 {
 	uint32_t ssrc, ts;
 	uint16_t seq;
@@ -850,8 +871,9 @@ worker_send_viewers(const struct dp *dp, struct worker *w, struct rte_mempool *p
 		if (vs->pt[kind] == DPMSG_PT_NONE)
 			continue;
 		fwd_seqmap_next(sm, ssrc, seq, ts, vs->clock[kind], now_us);
-		if (worker_send_srtp(dp, w, pool, vs, 0, rtp, len, vs->pt[kind],
-				    vs->local_ssrc[kind], sm->seq_add, sm->ts_add) == 0) {
+		if (worker_send_srtp_ext(dp, w, pool, vs, 0, rtp, len, vs->pt[kind],
+				    vs->local_ssrc[kind], sm->seq_add, sm->ts_add, from,
+				    &vs->ext[kind]) == 0) {
 			vs->fwd_packets++;
 			vs->fwd_bytes += len;
 			vs->tx_pkts[kind]++;
@@ -910,10 +932,10 @@ worker_fanout(const struct dp *dp, struct worker *w, struct rte_mempool *pool, s
 	st = &w->sess.streams[pub->stream];
 	if (st->pli_pending && now_us - st->last_pli_us >= 500000)
 		worker_request_keyframe(dp, w, pool, pub->stream, now_us);
-	worker_send_viewers(dp, w, pool, pub->stream, kind, rtp, len, now_us);
+	worker_send_viewers(dp, w, pool, pub->stream, kind, rtp, len, now_us, &pub->ext[kind]);
 	if (worker_remote_viewers(dp, w, pub->stream) != 0) {
 		struct dpmsg_relay r = {.version = DPMSG_VERSION, .type = DPMSG_RELAY_RTP,
-				.kind = (uint8_t)kind, .stream = pub->stream};
+				.kind = (uint8_t)kind, .stream = pub->stream, .ext = pub->ext[kind]};
 		worker_relay(dp, w, pool, &r, rtp, len, worker_remote_viewers(dp, w, pub->stream));
 	}
 }
@@ -936,7 +958,7 @@ worker_relay_in(const struct dp *dp, struct worker *w, uint64_t now_us)
 			if (r.type == DPMSG_RELAY_RTP)
 				worker_send_viewers(dp, w, ms[i]->pool, r.stream, r.kind,
 						rte_pktmbuf_mtod(ms[i], const uint8_t *),
-						rte_pktmbuf_data_len(ms[i]), now_us);
+						rte_pktmbuf_data_len(ms[i]), now_us, &r.ext);
 			else if (r.type == DPMSG_RELAY_SR)
 				worker_viewers_sr(dp, w, ms[i]->pool, r.stream, r.kind, r.src_ssrc,
 						r.ntp, r.rtp_ts, now_us);
