@@ -358,6 +358,29 @@ session_extmap(struct fwd_extmap *x, const struct sdp_answer *a, const struct sd
 	x->mixed = a->extmap_allow_mixed;
 }
 
+/*
+ * RFC 8843 §9.2: bundled m= sections share one id space, an id naming one URI.
+ * An offer that gives one id to different URIs in its audio and video sections
+ * (aiortc's: 2 is ssrc-audio-level and abs-send-time) cannot be read by its own
+ * receiver (aiortc keeps one id per URI for the transport and fails on the
+ * other); we send a viewer neither element of such an id.
+ */
+static void
+session_extmap_unshare(struct fwd_extmap *a, struct fwd_extmap *b)
+{
+	for (unsigned i = 0; i < FWD_EXT_N; i++)
+		for (unsigned j = 0; j < FWD_EXT_N; j++)
+			if (i != j && a->id[i] != 0 && a->id[i] == b->id[j]) {
+				uint8_t id = a->id[i];
+				for (unsigned k = 0; k < FWD_EXT_N; k++) {
+					if (a->id[k] == id)
+						a->id[k] = 0;
+					if (b->id[k] == id)
+						b->id[k] = 0;
+				}
+			}
+}
+
 static void
 session_summary(struct sess *s, const struct sdp_answer *a)
 {
@@ -392,6 +415,8 @@ session_summary(struct sess *s, const struct sdp_answer *a)
 		t->local_rtx_ssrc = m->local.rtx_ssrc;
 		session_extmap(&t->ext, a, m, s->role == SESS_ROLE_WHEP);
 	}
+	if (s->role == SESS_ROLE_WHEP && s->n_tracks == 2)
+		session_extmap_unshare(&s->tracks[0].ext, &s->tracks[1].ext);
 }
 
 static void
