@@ -46,7 +46,8 @@ _Static_assert(FWD_EXT_GROW >= FWD_EXT_COUNT + FWD_MID_MAX - 1 + 3, "growth boun
  * reads its packets (id -> URI), a viewer's writes them (URI -> id).
  */
 struct fwd_extmap {
-	uint8_t id[FWD_EXT_N]; /* by enum fwd_ext: the session's extmap id (1..255), 0 = none */
+	uint8_t id[FWD_EXT_N]; /* by enum fwd_ext: the session's extmap id (1..255), 0 = none;
+				  no id twice (RFC 8285 §5, refused by the SDP parser) */
 	uint8_t mixed;         /* RFC 8285 §6 a=extmap-allow-mixed: the two-byte form may be sent */
 	uint8_t mid_len;       /* its mid on this kind: 1..FWD_MID_MAX bytes, 0 = none */
 	char mid[FWD_MID_MAX];
