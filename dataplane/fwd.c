@@ -69,10 +69,12 @@ ext_needs_two_byte(const struct ext_el *e)
  * length already checked against the packet). Writes the block for the viewer
  * into @out (at most @room bytes): returns its length (a multiple of 4), or 0
  * when nothing is left for it (dropped elements and malformed blocks counted).
+ * When the viewer gets the block as it is, *@whole is set and nothing written.
  */
 static uint32_t
 ext_remap(const uint8_t *blk, uint32_t blk_len, uint8_t *out, uint32_t room,
-		const struct fwd_extmap *from, const struct fwd_extmap *to, struct fwd_ext_count *cnt)
+		const struct fwd_extmap *from, const struct fwd_extmap *to, struct fwd_ext_count *cnt,
+		int *whole)
 {
 	uint16_t profile = (uint16_t)(blk[0] << 8 | blk[1]);
 	struct ext_el el[FWD_EXT_COUNT];
@@ -139,10 +141,10 @@ ext_remap(const uint8_t *blk, uint32_t blk_len, uint8_t *out, uint32_t room,
 		}
 		pos += len;
 	}
-	if (same && blk_len <= room) {
-		memcpy(out, blk, blk_len); /* every element as it was: the block as it was */
+	if (same && n != 0 && blk_len <= room) {
+		*whole = 1; /* every element as it was: the block as it was */
 		cnt->kept += n;
-		return n ? blk_len : 0;
+		return blk_len;
 	}
 	if (two_out && !to->mixed) {
 		/* RFC 8285 §6: no two-byte form for a receiver that did not allow it */
@@ -214,6 +216,7 @@ fwd_rtp_remap(const uint8_t *in, uint16_t len, uint8_t *out, uint16_t cap, uint8
 {
 	struct fwd_ext_count scratch;
 	uint32_t hdr, ext, x = 0, rest;
+	int whole = 0;
 
 	if (rtp_hdr_ext(in, len, &hdr, &ext) != 0)
 		return 0;
@@ -222,9 +225,13 @@ fwd_rtp_remap(const uint8_t *in, uint16_t len, uint8_t *out, uint16_t cap, uint8
 		return 0;
 	if (ext != 0 && from != NULL && to != NULL)
 		x = ext_remap(in + hdr, ext, out + hdr, cap - hdr - rest, from, to,
-				cnt ? cnt : &scratch);
-	memcpy(out, in, hdr);
-	memcpy(out + hdr + x, in + hdr + ext, rest);
+				cnt ? cnt : &scratch, &whole);
+	if (whole) {
+		memcpy(out, in, len); /* the common case (same ids): one copy */
+	} else {
+		memcpy(out, in, hdr);
+		memcpy(out + hdr + x, in + hdr + ext, rest);
+	}
 	out[0] = (uint8_t)((in[0] & ~0x10) | (x ? 0x10 : 0));
 	out[1] = (uint8_t)((in[1] & 0x80) | (pt & 0x7f));
 	wr32(out + 8, ssrc);
@@ -341,6 +348,7 @@ fwd_rtx_wrap_ext(const uint8_t *in, uint16_t len, uint8_t *out, uint16_t cap, ui
 {
 	struct fwd_ext_count scratch;
 	uint32_t hdr, ext, pad, body, x = 0;
+	int whole = 0;
 
 	if (rtp_hdr(in, len, &hdr, &ext, &pad) != 0)
 		return 0;
@@ -349,8 +357,8 @@ fwd_rtx_wrap_ext(const uint8_t *in, uint16_t len, uint8_t *out, uint16_t cap, ui
 		return 0;
 	if (ext != 0 && from != NULL && to != NULL)
 		x = ext_remap(in + hdr, ext, out + hdr, cap - hdr - 2 - body, from, to,
-				cnt ? cnt : &scratch);
-	memcpy(out, in, hdr);
+				cnt ? cnt : &scratch, &whole);
+	memcpy(out, in, whole ? hdr + x : hdr);
 	out[0] = (uint8_t)((in[0] & ~0x30) | (x ? 0x10 : 0)); /* no padding */
 	out[1] = (uint8_t)((in[1] & 0x80) | (rtx_pt & 0x7f));
 	out[2] = (uint8_t)(rtx_seq >> 8);

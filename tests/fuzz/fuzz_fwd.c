@@ -164,7 +164,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	uint16_t seqs[FWD_NACK_MAX_SEQ];
 	uint16_t len = size > 1500 ? 1500 : (uint16_t)size;
 
-	copy = malloc(len ? len : 1);
+	copy = calloc(1, len ? len : 1); /* calloc: nothing uninitialised when len is 0 */
 	if (copy == NULL)
 		return 0;
 	memcpy(copy, data, len);
