@@ -553,6 +553,9 @@ answer_create(struct sdp_answer *a, const struct sdp_desc *o, const struct sdp_p
 			first = s;
 		}
 	}
+	/* RFC 8285 §6: we take either form, and say so when the offerer does (the SFU then
+	 * sends it the two-byte form where an element needs it) */
+	a->extmap_allow_mixed = o->extmap_allow_mixed;
 	/* the transport: first accepted section of the BUNDLE group, or the only one */
 	if (o->n_bundle > 0) {
 		a->bundled = 1;
@@ -681,6 +684,8 @@ sdp_answer_write(const struct sdp_answer *a, char *buf, size_t cap)
 	sdp_writer_printf(&w, "v=0\r\no=- %llu %llu IN %s %s\r\ns=-\r\nt=0 0\r\n",
 	        (unsigned long long)l->sess_id, (unsigned long long)l->sess_version, ipv, addr);
 	sdp_writer_printf(&w, "a=ice-lite\r\n"); /* RFC 8839 §5.3 */
+	if (a->extmap_allow_mixed)
+		sdp_writer_printf(&w, "a=extmap-allow-mixed\r\n"); /* RFC 8285 §6 */
 	if (a->bundled && a->n_bundle > 0) {
 		sdp_writer_printf(&w, "a=group:BUNDLE");
 		for (unsigned k = 0; k < a->n_bundle && k < SDP_MAX_MEDIA; k++)

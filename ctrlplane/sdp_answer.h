@@ -172,6 +172,7 @@ struct sdp_answer {
 	uint8_t bundle[SDP_MAX_MEDIA]; /* accepted sections in group order; [0] is the tag */
 	uint8_t transport;             /* section whose remote ICE/DTLS parameters we use */
 	uint8_t setup;                 /* ours: SDP_SETUP_PASSIVE (DTLS server) or ACTIVE */
+	uint8_t extmap_allow_mixed;    /* RFC 8285 §6: both sides take the two-byte form */
 	/* the offerer's transport */
 	char remote_ufrag[SDP_UFRAG_MAX];
 	char remote_pwd[SDP_PWD_MAX];

@@ -557,6 +557,7 @@ sessmgr_commit(struct sessmgr *m, struct sess *s, const char *remote_ufrag,
 		c->media.local_ssrc[kind] = t->local_ssrc;
 		c->media.remote_ssrc[kind] = t->remote_ssrc;
 		c->media.clock[kind] = t->clock;
+		c->media.ext[kind] = t->ext;
 		if (kind == 1 && t->has_rtx) {
 			c->media.rtx_pt = t->rtx_pt;
 			c->media.local_rtx_ssrc = t->local_rtx_ssrc;

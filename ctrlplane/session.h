@@ -111,6 +111,8 @@ struct sess_track {
 	uint8_t has_rtx;
 	uint8_t rtx_pt;
 	uint32_t local_rtx_ssrc;
+	struct fwd_extmap ext; /* header extensions to forward: what we receive (publisher) or
+				  send (viewer), its mid (fwd.h) */
 };
 
 struct sess {

@@ -330,6 +330,57 @@ policy_for_viewer(struct sdp_policy *p, const struct sess *pub)
 	}
 }
 
+/*
+ * The answer's extmaps of one section reduced to the node's forwarding table
+ * (fwd.h): per URI the forwarder knows, the negotiated id, if it runs our way
+ * (RFC 8285 §5: a viewer's are sent by us, a publisher's received), the mid
+ * (up to FWD_MID_MAX bytes, the one-byte form's limit) and the §6 mixed form.
+ */
+static void
+session_extmap(struct fwd_extmap *x, const struct sdp_answer *a, const struct sdp_answer_media *m,
+		int we_send)
+{
+	size_t mid_len = strlen(m->mid);
+
+	memset(x, 0, sizeof(*x));
+	for (unsigned k = 0; k < m->n_extmap && k < SDP_MAX_EXTMAP; k++) {
+		const struct sdp_extmap *e = &m->extmap[k];
+		int i = fwd_ext_index(e->uri);
+		if (i < 0 || e->id == 0 || e->id > 255 || e->dir == SDP_DIR_INACTIVE ||
+				e->dir == (we_send ? SDP_DIR_RECVONLY : SDP_DIR_SENDONLY))
+			continue;
+		x->id[i] = (uint8_t)e->id;
+	}
+	if (mid_len >= 1 && mid_len <= FWD_MID_MAX) {
+		memcpy(x->mid, m->mid, mid_len);
+		x->mid_len = (uint8_t)mid_len;
+	}
+	x->mixed = a->extmap_allow_mixed;
+}
+
+/*
+ * RFC 8843 §9.2: bundled m= sections share one id space, an id naming one URI.
+ * An offer that gives one id to different URIs in its audio and video sections
+ * (aiortc's: 2 is ssrc-audio-level and abs-send-time) cannot be read by its own
+ * receiver (aiortc keeps one id per URI for the transport and fails on the
+ * other); we send a viewer neither element of such an id.
+ */
+static void
+session_extmap_unshare(struct fwd_extmap *a, struct fwd_extmap *b)
+{
+	for (unsigned i = 0; i < FWD_EXT_N; i++)
+		for (unsigned j = 0; j < FWD_EXT_N; j++)
+			if (i != j && a->id[i] != 0 && a->id[i] == b->id[j]) {
+				uint8_t id = a->id[i];
+				for (unsigned k = 0; k < FWD_EXT_N; k++) {
+					if (a->id[k] == id)
+						a->id[k] = 0;
+					if (b->id[k] == id)
+						b->id[k] = 0;
+				}
+			}
+}
+
 static void
 session_summary(struct sess *s, const struct sdp_answer *a)
 {
@@ -362,7 +413,10 @@ session_summary(struct sess *s, const struct sdp_answer *a)
 		t->has_rtx = m->has_rtx;
 		t->rtx_pt = m->rtx.pt;
 		t->local_rtx_ssrc = m->local.rtx_ssrc;
+		session_extmap(&t->ext, a, m, s->role == SESS_ROLE_WHEP);
 	}
+	if (s->role == SESS_ROLE_WHEP && s->n_tracks == 2)
+		session_extmap_unshare(&s->tracks[0].ext, &s->tracks[1].ext);
 }
 
 static void

@@ -20,6 +20,7 @@
 
 #include <stdint.h>
 
+#include "fwd.h"
 #include "stun.h"
 #include "ufrag.h"
 
@@ -71,6 +72,7 @@ struct dpmsg_media {
 	uint32_t remote_ssrc[2]; /* what the peer signaled per kind (publishers); 0 unknown */
 	uint32_t clock[2];       /* RTP clock rate per kind, for jitter */
 	uint32_t local_rtx_ssrc; /* viewers: the SSRC of our video retransmissions (RFC 4588) */
+	struct fwd_extmap ext[2]; /* header extensions per kind (fwd.h): all zero = none */
 };
 
 struct dpmsg_cmd {
@@ -143,6 +145,7 @@ struct dpmsg_relay {
 	uint32_t src_ssrc;
 	uint32_t rtp_ts;
 	uint64_t ntp;
+	struct fwd_extmap ext; /* RTP: the publisher's header extension ids for @kind */
 };
 
 struct dpmsg_event {

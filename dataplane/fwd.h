@@ -1,10 +1,9 @@
 /*
  * SFU forwarding, the per-packet part: an unprotected RTP packet of a
  * publisher rewritten for one viewer (payload type and SSRC to what the
- * viewer negotiated; header extensions removed, since their ids are the
- * publisher's and the viewer negotiated its own), and the RTCP a node sends
- * on its own (a PLI to ask a publisher for a keyframe). Sans-IO over byte
- * buffers; no allocation.
+ * viewer negotiated; header extensions remapped from the publisher's ids to
+ * the viewer's, or removed), and the RTCP a node sends on its own (a PLI to
+ * ask a publisher for a keyframe). Sans-IO over byte buffers; no allocation.
  */
 #ifndef RTC_FWD_H
 #define RTC_FWD_H
@@ -14,12 +13,79 @@
 #define FWD_PLI_LEN 12 /* RFC 4585 §6.3.1: PSFB FMT 1, no FCI */
 
 /*
- * Write @in[0..len) (RTP, RFC 3550 §5.1) into @out with PT @pt, SSRC @ssrc,
- * no header extension (X cleared, RFC 8285 block dropped); marker, sequence
- * number, timestamp, CSRCs, payload and padding as they were. Returns the
- * new length, or 0 if @in is not RTP version 2 or overruns its length, or
- * @cap is too small. @in and @out must not overlap.
+ * Header extensions (RFC 8285) the node forwards, by URI: a node-wide
+ * enumeration, so that what each session negotiated fits a small table
+ * carried by value (dpmsg_media). Only extensions whose value means the same
+ * to any receiver are here: not transport-wide-cc (a per-hop sequence number,
+ * and not negotiated anyway), nor rid/repaired-rid (simulcast layers, not
+ * chosen per viewer). sdes:mid is rewritten to the viewer's mid.
  */
+enum fwd_ext {
+	FWD_EXT_MID = 0,           /* urn:ietf:params:rtp-hdrext:sdes:mid (RFC 9143 §15) */
+	FWD_EXT_ABS_SEND_TIME,     /* .../rtp-hdrext/abs-send-time (passed as the publisher sent it) */
+	FWD_EXT_AUDIO_LEVEL,       /* urn:ietf:params:rtp-hdrext:ssrc-audio-level (RFC 6464) */
+	FWD_EXT_TOFFSET,           /* urn:ietf:params:rtp-hdrext:toffset (RFC 5450) */
+	FWD_EXT_VIDEO_ORIENTATION, /* urn:3gpp:video-orientation */
+	FWD_EXT_PLAYOUT_DELAY,     /* .../rtp-hdrext/playout-delay */
+	FWD_EXT_COUNT
+};
+#define FWD_EXT_N 8    /* room for enum fwd_ext in struct fwd_extmap */
+#define FWD_MID_MAX 16 /* a mid longer than this is not sent in RTP (one-byte form limit) */
+/*
+ * How much longer a remapped packet can be than its input: each kept element
+ * (one per URI) may move from the one-byte to the two-byte form (+1), the mid
+ * may grow from 1 to FWD_MID_MAX bytes, and the block is padded to 32 bits.
+ */
+#define FWD_EXT_GROW 24
+_Static_assert(FWD_EXT_COUNT <= FWD_EXT_N, "fwd_extmap room");
+_Static_assert(FWD_EXT_GROW >= FWD_EXT_COUNT + FWD_MID_MAX - 1 + 3, "growth bound");
+
+/*
+ * What one session negotiated on one kind (audio, video): fixed size, no
+ * pointers (it travels in dpmsg_media and dpmsg_relay). A publisher's map
+ * reads its packets (id -> URI), a viewer's writes them (URI -> id).
+ */
+struct fwd_extmap {
+	uint8_t id[FWD_EXT_N]; /* by enum fwd_ext: the session's extmap id (1..255), 0 = none;
+				  no id twice (RFC 8285 §5, refused by the SDP parser) */
+	uint8_t mixed;         /* RFC 8285 §6 a=extmap-allow-mixed: the two-byte form may be sent */
+	uint8_t mid_len;       /* its mid on this kind: 1..FWD_MID_MAX bytes, 0 = none */
+	char mid[FWD_MID_MAX];
+};
+
+/* The enum fwd_ext of an extmap URI, or -1 (not forwarded). */
+int fwd_ext_index(const char *uri);
+/* The URI of enum fwd_ext @i, or NULL. */
+const char *fwd_ext_uri(unsigned i);
+
+/* What a remap did with a packet's extension elements (added to, never reset). */
+struct fwd_ext_count {
+	uint32_t kept;      /* elements sent to the viewer */
+	uint32_t dropped;   /* elements the viewer did not negotiate (or cannot receive in a form) */
+	uint32_t malformed; /* blocks that did not parse: the packet went without extensions */
+};
+
+/*
+ * Write @in[0..len) (RTP, RFC 3550 §5.1) into @out with PT @pt, SSRC @ssrc
+ * and the RFC 8285 extension block remapped from @from's ids to @to's: only
+ * the elements whose URI both negotiated, each under the viewer's id, sdes:mid
+ * with the viewer's mid; the one-byte form when every kept element fits it
+ * (id <= 14, 1..16 bytes), else the two-byte form if @to->mixed, else the
+ * elements that do not fit are dropped; padded to 32 bits; X set only if an
+ * element is left. When every element is kept as it is (same ids, same mid,
+ * a form @to accepts), the block is copied whole. A block that is not RFC
+ * 8285 or overruns is dropped (counted malformed), the packet still sent.
+ * @from or @to NULL: no extension (the block dropped, X cleared). Marker,
+ * sequence number, timestamp, CSRCs, payload and padding as they were.
+ * Returns the new length (at most @len + FWD_EXT_GROW), or 0 if @in is not
+ * RTP version 2 or overruns its length, or @cap is too small even without
+ * extensions. @in and @out must not overlap. @cnt may be NULL.
+ */
+uint16_t fwd_rtp_remap(const uint8_t *in, uint16_t len, uint8_t *out, uint16_t cap, uint8_t pt,
+		uint32_t ssrc, const struct fwd_extmap *from, const struct fwd_extmap *to,
+		struct fwd_ext_count *cnt);
+
+/* fwd_rtp_remap() with no extension map: the block dropped, X cleared. */
 uint16_t fwd_rtp_rewrite(const uint8_t *in, uint16_t len, uint8_t *out, uint16_t cap, uint8_t pt,
 		uint32_t ssrc);
 
@@ -48,15 +114,21 @@ int fwd_rtcp_wants_keyframe(const uint8_t *p, uint16_t len);
 /*
  * RFC 4588 §4: @in (a publisher's RTP) as a retransmission for a viewer:
  * PT @rtx_pt, SSRC @rtx_ssrc, sequence number @rtx_seq, and the original
- * sequence number (OSN) before the payload; CSRCs kept, no extension, no
- * padding. Length, or 0 (not RTP, or @cap too small).
+ * sequence number (OSN) before the payload; CSRCs kept, the extension block
+ * remapped as fwd_rtp_remap() does (@from or @to NULL: none), no padding.
+ * Length, or 0 (not RTP, or @cap too small).
  */
+uint16_t fwd_rtx_wrap_ext(const uint8_t *in, uint16_t len, uint8_t *out, uint16_t cap,
+		uint8_t rtx_pt, uint32_t rtx_ssrc, uint16_t rtx_seq, const struct fwd_extmap *from,
+		const struct fwd_extmap *to, struct fwd_ext_count *cnt);
+/* fwd_rtx_wrap_ext() with no extension map. */
 uint16_t fwd_rtx_wrap(const uint8_t *in, uint16_t len, uint8_t *out, uint16_t cap, uint8_t rtx_pt,
 		uint32_t rtx_ssrc, uint16_t rtx_seq);
 
 /*
  * The other way: a publisher's RTX packet back to the original packet (PT
- * @pt, SSRC @ssrc, sequence number = the OSN; no extension). Length, or 0.
+ * @pt, SSRC @ssrc, sequence number = the OSN; its extension block kept as it
+ * is: the RTX stream shares its m= section's ids; no padding). Length, or 0.
  */
 uint16_t fwd_rtx_unwrap(const uint8_t *in, uint16_t len, uint8_t *out, uint16_t cap, uint8_t pt,
 		uint32_t ssrc);

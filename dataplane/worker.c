@@ -302,13 +302,15 @@ static int worker_handoff(const struct dp *dp, struct worker *w, struct rte_mbuf
 
 /*
  * A new frame to @v's selected pair: @rtp[0..len) rewritten for it (PT @pt,
- * SSRC @ssrc; @pt < 0: as it is), protected with @v's outbound SRTP (or, with
+ * SSRC @ssrc, header extensions from @from's ids to @to's, none if either is
+ * NULL; @pt < 0: as it is), protected with @v's outbound SRTP (or, with
  * @rtcp, SRTCP) context, framed and queued for TX. 0, or -1 (counted).
  */
 static int
-worker_send_srtp(const struct dp *dp, struct worker *w, struct rte_mempool *pool, struct wsess *v,
-		int rtcp, const uint8_t *rtp, uint16_t len, int pt, uint32_t ssrc, uint16_t seq_add,
-		uint32_t ts_add)
+worker_send_srtp_ext(const struct dp *dp, struct worker *w, struct rte_mempool *pool,
+		struct wsess *v, int rtcp, const uint8_t *rtp, uint16_t len, int pt, uint32_t ssrc,
+		uint16_t seq_add, uint32_t ts_add, const struct fwd_extmap *from,
+		const struct fwd_extmap *to)
 {
 	struct rte_mbuf *m;
 	uint16_t hlen = pkt_udp_headers_len(v->flow.family, v->l2_len), n;
@@ -323,14 +325,20 @@ worker_send_srtp(const struct dp *dp, struct worker *w, struct rte_mempool *pool
 		rtc_stats_inc(&w->stats, RTC_DROP_fwd_no_mbuf);
 		return -1;
 	}
-	frame = (uint8_t *)rte_pktmbuf_append(m, (uint16_t)(hlen + len + SRTP_MAX_TRAILER));
+	frame = (uint8_t *)rte_pktmbuf_append(
+			m, (uint16_t)(hlen + len + FWD_EXT_GROW + SRTP_MAX_TRAILER));
 	if (frame == NULL) {
 		rte_pktmbuf_free(m);
 		rtc_stats_inc(&w->stats, RTC_DROP_fwd_no_mbuf);
 		return -1;
 	}
 	if (pt >= 0) {
-		n = fwd_rtp_rewrite(rtp, len, frame + hlen, len, (uint8_t)pt, ssrc);
+		struct fwd_ext_count xc = {0, 0, 0};
+		n = fwd_rtp_remap(rtp, len, frame + hlen, (uint16_t)(len + FWD_EXT_GROW), (uint8_t)pt,
+				ssrc, from, to, &xc);
+		w->stats.v[RTC_STAT_fwd_ext_kept] += xc.kept;
+		w->stats.v[RTC_STAT_fwd_ext_dropped] += xc.dropped;
+		w->stats.v[RTC_STAT_fwd_ext_malformed] += xc.malformed;
 		if (n != 0 && (seq_add | ts_add) != 0)
 			fwd_rtp_shift(frame + hlen, seq_add, ts_add);
 	} else {
@@ -351,6 +359,16 @@ worker_send_srtp(const struct dp *dp, struct worker *w, struct rte_mempool *pool
 	v->tx_bytes += lens[0];
 	worker_tx(dp, w, m);
 	return 0;
+}
+
+/* worker_send_srtp_ext() without header extensions. */
+static inline int
+worker_send_srtp(const struct dp *dp, struct worker *w, struct rte_mempool *pool, struct wsess *v,
+		int rtcp, const uint8_t *rtp, uint16_t len, int pt, uint32_t ssrc, uint16_t seq_add,
+		uint32_t ts_add)
+{
+	return worker_send_srtp_ext(
+			dp, w, pool, v, rtcp, rtp, len, pt, ssrc, seq_add, ts_add, NULL, NULL);
 }
 
 /* Our SSRC toward a publisher in the RTCP we send it (it sends; we only receive). */
@@ -678,7 +696,8 @@ worker_serve_nack(const struct dp *dp, struct worker *w, struct rte_mempool *poo
 		const struct fwd_seqmap *sm = &vs->seqmap[1];
 		uint16_t in_seq = (uint16_t)(seqs[i] - sm->seq_add);
 		unsigned k = in_seq % WSESS_RTX_N;
-		uint8_t out[WSESS_RTX_MTU + 2], shifted[WSESS_RTX_MTU];
+		uint8_t out[WSESS_RTX_MTU + 2 + FWD_EXT_GROW], shifted[WSESS_RTX_MTU];
+		struct fwd_ext_count xc = {0, 0, 0};
 		uint16_t ol;
 		if (rb->len[k] == 0 || rb->seq[k] != in_seq ||
 				fwd_rtp_ssrc(rb->data[k], rb->len[k]) != sm->src) {
@@ -689,11 +708,11 @@ worker_serve_nack(const struct dp *dp, struct worker *w, struct rte_mempool *poo
 		memcpy(shifted, rb->data[k], rb->len[k]);
 		fwd_rtp_shift(shifted, sm->seq_add, sm->ts_add);
 		if (vs->rtx_pt != DPMSG_PT_NONE && vs->local_rtx_ssrc != 0)
-			ol = fwd_rtx_wrap(shifted, rb->len[k], out, sizeof(out), vs->rtx_pt,
-					vs->local_rtx_ssrc, vs->rtx_seq++);
+			ol = fwd_rtx_wrap_ext(shifted, rb->len[k], out, sizeof(out), vs->rtx_pt,
+					vs->local_rtx_ssrc, vs->rtx_seq++, &pub->ext[1], &vs->ext[1], &xc);
 		else
-			ol = fwd_rtp_rewrite(shifted, rb->len[k], out, sizeof(out), vs->pt[1],
-					vs->local_ssrc[1]);
+			ol = fwd_rtp_remap(shifted, rb->len[k], out, sizeof(out), vs->pt[1],
+					vs->local_ssrc[1], &pub->ext[1], &vs->ext[1], &xc);
 		if (ol != 0 && worker_send_srtp(dp, w, pool, vs, 0, out, ol, -1, 0, 0, 0) == 0) {
 			vs->rtx_sent++;
 			rtc_stats_inc(&w->stats, RTC_STAT_rtx_sent);
@@ -833,15 +852,16 @@ worker_export_in(const struct dp *dp, struct worker *w, struct rte_mbuf *m,
 /*
  * @n unprotected RTP packets of @stream's publisher (@kind each: 0 audio, 1
  * video) to every viewer of the stream on this worker. Per viewer: each
- * packet copied into a new mbuf, rewritten (worker_send_srtp's rewrite and
- * the viewer's fwd_seqmap), then all of them protected with the viewer's
+ * packet copied into a new mbuf, rewritten (payload type, SSRC, extension ids
+ * from the publisher's @from[kind] to the viewer's, and the viewer's
+ * fwd_seqmap), then all of them protected with the viewer's
  * context in one burst (the ipsec-mb backend runs a burst on its
  * multi-buffer path), framed and queued for TX.
  */
 static void
 worker_send_viewers(const struct dp *dp, struct worker *w, struct rte_mempool *pool,
 		uint32_t stream, const uint8_t *const rtp[], const uint16_t len[], const uint8_t kind[],
-		unsigned n, uint64_t now_us)
+		unsigned n, uint64_t now_us, const struct fwd_extmap from[2])
 {
 	if (stream >= w->sess.n_streams)
 		return;
@@ -852,6 +872,7 @@ worker_send_viewers(const struct dp *dp, struct worker *w, struct rte_mempool *p
 		uint8_t *pl[WORKER_BURST], res[WORKER_BURST], k[WORKER_BURST];
 		uint16_t lens[WORKER_BURST], ulen[WORKER_BURST];
 		uint16_t hlen = pkt_udp_headers_len(vs->flow.family, vs->l2_len);
+		struct fwd_ext_count xc = {0, 0, 0};
 		unsigned cnt = 0;
 
 		if (!vs->srtp_on || !vs->has_flow || vs->l2_len == 0)
@@ -870,6 +891,7 @@ worker_send_viewers(const struct dp *dp, struct worker *w, struct rte_mempool *p
 			ms[cnt] = rte_pktmbuf_alloc(pool);
 			frame = ms[cnt] != NULL ? (uint8_t *)rte_pktmbuf_append(ms[cnt],
 								  (uint16_t)(hlen + len[j] +
+										  FWD_EXT_GROW +
 										  SRTP_MAX_TRAILER))
 						: NULL;
 			if (frame == NULL) {
@@ -878,8 +900,9 @@ worker_send_viewers(const struct dp *dp, struct worker *w, struct rte_mempool *p
 				rtc_stats_inc(&w->stats, RTC_DROP_fwd_no_mbuf);
 				continue;
 			}
-			m = fwd_rtp_rewrite(p, len[j], frame + hlen, len[j], vs->pt[kind[j]],
-					vs->local_ssrc[kind[j]]);
+			m = fwd_rtp_remap(p, len[j], frame + hlen, (uint16_t)(len[j] + FWD_EXT_GROW),
+					vs->pt[kind[j]], vs->local_ssrc[kind[j]], &from[kind[j]],
+					&vs->ext[kind[j]], &xc);
 			if (m == 0) {
 				rte_pktmbuf_free(ms[cnt]);
 				rtc_stats_inc(&w->stats, RTC_DROP_fwd_protect_failed);
@@ -893,6 +916,9 @@ worker_send_viewers(const struct dp *dp, struct worker *w, struct rte_mempool *p
 			k[cnt] = kind[j];
 			cnt++;
 		}
+		w->stats.v[RTC_STAT_fwd_ext_kept] += xc.kept;
+		w->stats.v[RTC_STAT_fwd_ext_dropped] += xc.dropped;
+		w->stats.v[RTC_STAT_fwd_ext_malformed] += xc.malformed;
 		if (cnt == 0)
 			continue;
 		srtp_protect_burst(w->srtp_eng, &vs->tx, pl, lens, cnt, res);
@@ -1020,11 +1046,11 @@ worker_publisher_rtp(const struct dp *dp, struct worker *w, struct rte_mempool *
 	st = &w->sess.streams[pub->stream];
 	if (st->pli_pending && now_us - st->last_pli_us >= 500000)
 		worker_request_keyframe(dp, w, pool, pub->stream, now_us);
-	worker_send_viewers(dp, w, pool, pub->stream, fw, fl, kinds, nf, now_us);
+	worker_send_viewers(dp, w, pool, pub->stream, fw, fl, kinds, nf, now_us, pub->ext);
 	remote = worker_remote_viewers(dp, w, pub->stream);
 	for (unsigned j = 0; remote != 0 && j < nf; j++) {
 		struct dpmsg_relay r = {.version = DPMSG_VERSION, .type = DPMSG_RELAY_RTP,
-				.kind = kinds[j], .stream = pub->stream};
+				.kind = kinds[j], .stream = pub->stream, .ext = pub->ext[kinds[j]]};
 		worker_relay(dp, w, pool, &r, fw[j], fl[j], remote);
 	}
 }
@@ -1047,8 +1073,10 @@ worker_relay_in(const struct dp *dp, struct worker *w, uint64_t now_us)
 			if (r.type == DPMSG_RELAY_RTP) {
 				const uint8_t *p = rte_pktmbuf_mtod(ms[i], const uint8_t *);
 				uint16_t l = rte_pktmbuf_data_len(ms[i]);
+				struct fwd_extmap from[2];
+				from[r.kind] = r.ext;
 				worker_send_viewers(dp, w, ms[i]->pool, r.stream, &p, &l, &r.kind, 1,
-						now_us);
+						now_us, from);
 			}
 			else if (r.type == DPMSG_RELAY_SR)
 				worker_viewers_sr(dp, w, ms[i]->pool, r.stream, r.kind, r.src_ssrc,

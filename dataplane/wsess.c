@@ -284,6 +284,7 @@ wsess_apply(struct wsess_table *t, const struct dpmsg_cmd *c, uint64_t now_us,
 		s->stream = c->media.stream;
 		memcpy(s->clock, c->media.clock, sizeof(s->clock));
 		s->local_rtx_ssrc = c->media.local_rtx_ssrc;
+		memcpy(s->ext, c->media.ext, sizeof(s->ext));
 		s->rtxbuf = -1;
 		if (s->role == 0 && s->pt[1] != DPMSG_PT_NONE) {
 			if (t->rtx_free_n > 0) {

@@ -78,6 +78,7 @@ struct wsess {
 	uint32_t local_rtx_ssrc; /* viewer: our RTX SSRC; 0 = plain retransmissions */
 	uint16_t rtx_seq;        /* viewer: our RTX stream's next sequence number */
 	struct fwd_seqmap seqmap[2]; /* viewer: per kind, numbering across publishers */
+	struct fwd_extmap ext[2];    /* per kind: its header extension ids (and mid), fwd.h */
 	int32_t rtxbuf;          /* publisher: its retransmission buffer, -1 = none */
 	uint8_t vid_seq_valid;   /* publisher: the last video sequence number seen */
 	uint16_t vid_last_seq;

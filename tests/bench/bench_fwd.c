@@ -2,7 +2,7 @@
  * bench_fwd: the per-packet work of SFU forwarding on a worker, without the
  * port: one publisher's SRTP packet (Opus-sized: 12-octet header, 100-octet
  * payload, AES_CM_128_HMAC_SHA1_80) unprotected once, then for each of N
- * viewers rewritten (fwd_rtp_rewrite: PT, SSRC, no extension), protected
+ * viewers rewritten (fwd_rtp_remap: PT, SSRC, header extensions), protected
  * with the viewer's context and framed (pkt_udp_build: Ethernet, IPv4,
  * UDP with checksum) into a buffer. Next to, in the same run:
  *   bare-imb   the same unprotect + N x protect of a plain copy on the
@@ -13,7 +13,13 @@
  * What this leaves out (the net_pcap benchmark of the whole worker will
  * add it): mbuf allocation, TX bursts, the RX path and classification.
  *
- *   bench_fwd [--viewers 1,10,100] [--rounds R] [--packets P]
+ *   bench_fwd [--viewers 1,10,100] [--rounds R] [--packets P] [--ext none|same|remap|strip]
+ * --ext: the publisher's packets carry a header extension block (12 octets,
+ * one-byte form: sdes:mid, abs-send-time, ssrc-audio-level, as a browser's
+ * Opus) and the viewer negotiated the same ids (same: the block copied whole),
+ * other ids (remap: the block rebuilt), or nothing is mapped (strip: the
+ * block dropped, what rtcedge did before it forwarded extensions); none (the
+ * default): no extension in the packets.
  * Prints per row and N: input packets/s and output packets/s per core
  * (thread CPU time), the ratio rtcedge/bare-imb and rtcedge/libsrtp2, all
  * medians of R interleaved rounds.
@@ -32,6 +38,7 @@
 
 #define PAYLOAD 100
 #define HDR 12
+#define EXT_BLOCK 12
 #define ROOM 256
 #define MAX_VIEWERS 128
 
@@ -78,6 +85,8 @@ struct fixture {
 	uint16_t *prot_len;
 	uint8_t (*work)[ROOM];
 	uint8_t out[ROOM + 64];
+	int ext; /* 0 none, 1 same, 2 remap, 3 strip */
+	struct fwd_extmap pub, viewer;
 };
 
 static void
@@ -112,7 +121,8 @@ row_rtcedge(struct fixture *f, unsigned nv, struct srtp_ctx *rx, struct srtp_ctx
 			uint16_t hl = pkt_udp_headers_len(4, 14);
 			uint8_t *o[1] = {f->out + hl};
 			uint16_t ol[1];
-			ol[0] = fwd_rtp_rewrite(f->work[i], l[0], f->out + hl, ROOM, 111, 0x1000 + v);
+			ol[0] = fwd_rtp_remap(f->work[i], l[0], f->out + hl, ROOM, 111, 0x1000 + v,
+					f->ext == 3 ? NULL : &f->pub, &f->viewer, NULL);
 			if (ol[0] == 0 || srtp_protect_burst(f->e, &tx[v], o, ol, 1, res) != 1)
 				die("protect (rtcedge row)");
 			if (pkt_udp_build(f->out, l2, 14, &flow, ol[0]) == 0)
@@ -209,6 +219,13 @@ main(int argc, char **argv)
 			rounds = (unsigned)atoi(argv[++i]);
 		else if (!strcmp(argv[i], "--packets") && i + 1 < argc)
 			f.npkt = (unsigned)atoi(argv[++i]);
+		else if (!strcmp(argv[i], "--ext") && i + 1 < argc) {
+			const char *e = argv[++i];
+			f.ext = !strcmp(e, "none") ? 0 : !strcmp(e, "same") ? 1 : !strcmp(e, "remap") ? 2
+				: !strcmp(e, "strip") ? 3 : -1;
+			if (f.ext < 0)
+				die("--ext none|same|remap|strip");
+		}
 		else if (!strcmp(argv[i], "--viewers") && i + 1 < argc) {
 			char *s = argv[++i], *tok;
 			n_nv = 0;
@@ -216,7 +233,7 @@ main(int argc, char **argv)
 				nvs[n_nv++] = (unsigned)atoi(tok);
 		} else {
 			fprintf(stderr, "usage: bench_fwd [--viewers 1,10,100] [--rounds R] "
-					"[--packets P]\n");
+					"[--packets P] [--ext none|same|remap|strip]\n");
 			return 64;
 		}
 	}
@@ -236,28 +253,46 @@ main(int argc, char **argv)
 	f.prot_len = calloc(f.npkt, sizeof(*f.prot_len));
 	if (f.e == NULL || !f.prot || !f.work || !f.prot_len)
 		die("out of memory");
+	/* a browser's audio: mid 4, abs-send-time 2, ssrc-audio-level 1; the viewer's 3, 5, 6 */
+	f.pub.id[FWD_EXT_MID] = 4, f.pub.id[FWD_EXT_ABS_SEND_TIME] = 2;
+	f.pub.id[FWD_EXT_AUDIO_LEVEL] = 1, f.pub.mid_len = 1, f.pub.mid[0] = '0';
+	f.viewer = f.pub;
+	if (f.ext == 2)
+		f.viewer.id[FWD_EXT_MID] = 3, f.viewer.id[FWD_EXT_ABS_SEND_TIME] = 5,
+		f.viewer.id[FWD_EXT_AUDIO_LEVEL] = 6;
 	{
 		struct srtp_ctx pub;
 		ctx_init(&f, &pub, SRTP_DIR_OUTBOUND);
 		for (unsigned i = 0; i < f.npkt; i++) {
 			uint8_t *p = f.prot[i], *pp[1] = {p}, res[1];
 			uint16_t l[1] = {HDR + PAYLOAD};
-			p[0] = 0x80;
+			uint16_t x = f.ext ? EXT_BLOCK : 0;
+			p[0] = f.ext ? 0x90 : 0x80;
 			p[1] = 111;
 			p[2] = (uint8_t)(i >> 8), p[3] = (uint8_t)i;
 			p[4] = (uint8_t)(i * 960 >> 24), p[5] = (uint8_t)(i * 960 >> 16);
 			p[6] = (uint8_t)(i * 960 >> 8), p[7] = (uint8_t)(i * 960);
 			p[8] = 0xca, p[9] = 0xfe, p[10] = 0xba, p[11] = 0xbe;
-			memset(p + HDR, (int)(i & 0xff), PAYLOAD);
+			if (f.ext) {
+				const uint8_t blk[EXT_BLOCK] = {0xbe, 0xde, 0, 2, 0x40, '0', 0x22,
+						(uint8_t)(i >> 16), (uint8_t)(i >> 8), (uint8_t)i, 0x10,
+						(uint8_t)(i & 0x7f)};
+				memcpy(p + HDR, blk, sizeof(blk));
+				l[0] = (uint16_t)(l[0] + x);
+			}
+			memset(p + HDR + x, (int)(i & 0xff), PAYLOAD);
 			if (srtp_protect_burst(f.e, &pub, pp, l, 1, res) != 1)
 				die("protect (fixture)");
 			f.prot_len[i] = l[0];
 		}
 		srtp_ctx_clear(&pub);
 	}
-	printf("SFU forwarding per core: %u Opus-sized packets (%d-octet payload, AES_CM_128_HMAC_SHA1_80) "
-	       "per round, medians of %u rounds (thread CPU time)\n",
-			f.npkt, PAYLOAD, rounds);
+	printf("SFU forwarding per core: %u Opus-sized packets (%d-octet payload, AES_CM_128_HMAC_SHA1_80, "
+	       "header extensions: %s) per round, medians of %u rounds (thread CPU time)\n",
+			f.npkt, PAYLOAD,
+			(const char *[]){"none", "same ids (block copied)", "other ids (block rebuilt)",
+					"dropped (not mapped)"}[f.ext],
+			rounds);
 	printf("%8s %14s %14s %14s %14s %10s %10s\n", "viewers", "rtcedge in/s", "rtcedge out/s",
 			"bare-imb in/s", "libsrtp2 in/s", "/bare-imb", "/libsrtp2");
 	for (unsigned k = 0; k < n_nv; k++) {

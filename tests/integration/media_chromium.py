@@ -203,6 +203,12 @@ def inner(exe):
         print("worker: srtp_rx %d fwd_rtp %d pli_sent %d remb_sent %d" % (
             c["srtp_rx"], c["fwd_rtp"], c["pli_sent"], c["remb_sent"]))
         check(c["fwd_rtp"] > 100, "the worker forwarded the browser's RTP", c["fwd_rtp"])
+        # the same browser on both ends: the same extmap ids, the blocks pass whole
+        print("header extensions: fwd_ext_kept %d fwd_ext_dropped %d fwd_ext_malformed %d" % (
+            c["fwd_ext_kept"], c["fwd_ext_dropped"], c["fwd_ext_malformed"]))
+        check(c["fwd_ext_kept"] >= c["fwd_rtp"] and c["fwd_ext_malformed"] == 0,
+              "the browser's header extensions forwarded, none malformed",
+              (c["fwd_ext_kept"], c["fwd_rtp"], c["fwd_ext_malformed"]))
     finally:
         if proc is not None:
             try:

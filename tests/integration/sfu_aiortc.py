@@ -67,9 +67,14 @@ async def run(exe):
         if LOSS:
             subprocess.run(["nft", "-f", "-"], input=LOSS_RULES, text=True, check=True)
 
-        async def connect(pc, kind, stream):
-            await pc.setLocalDescription(await pc.createOffer())
-            st, h, body = d.http("POST", "/%s/%s" % (kind, stream), pc.localDescription.sdp,
+        async def connect(pc, kind, stream, munge=None):
+            offer = await pc.createOffer()
+            if munge:
+                offer = RTCSessionDescription(sdp=munge(offer.sdp), type="offer")
+            await pc.setLocalDescription(offer)
+            # aiortc writes its extmap ids again from its defaults: the offer's are munged again
+            sdp = munge(pc.localDescription.sdp) if munge else pc.localDescription.sdp
+            st, h, body = d.http("POST", "/%s/%s" % (kind, stream), sdp,
                                  {"Content-Type": "application/sdp"})
             check(st == 201, "%s POST 201" % kind, "%d %s" % (st, body[:200]))
             await pc.setRemoteDescription(RTCSessionDescription(sdp=body.decode(), type="answer"))
@@ -94,14 +99,49 @@ async def run(exe):
             tr = d.rest_json("GET", "/v1/sessions/" + s0["id"])["tracks"]
             check(any(t["codec"] == "H264" for t in tr), "the publisher's video is H.264", tr)
 
+        # what each player's receivers get in RTP header extensions (aiortc parses them with
+        # the ids its answer gave). aiortc offers sdes:mid as 1 in both sections, and 2 for
+        # ssrc-audio-level (audio) and abs-send-time (video): one id for two URIs in one BUNDLE
+        # group (RFC 8843 §9.2 forbids it; aiortc's own receiver fails on it), so player 1 (and
+        # the publisher) keep those ids and player 1 is sent only the mid. Player 0 offers
+        # other ids (3; 7, 12) and other mids: the worker remaps every element and the mid.
+        from aiortc.rtcrtpreceiver import RTCRtpReceiver
+        ext_seen = {}
+        handle_rtp = RTCRtpReceiver._handle_rtp_packet
+
+        async def spy(self, packet, arrival_time_ms):
+            e = ext_seen.get(id(self))
+            if e is not None:
+                e["n"] += 1
+                e["mid"][packet.extensions.mid] = e["mid"].get(packet.extensions.mid, 0) + 1
+                e["abs_send_time"] += packet.extensions.abs_send_time is not None
+                e["audio_level"] += packet.extensions.audio_level is not None
+            return await handle_rtp(self, packet, arrival_time_ms)
+        RTCRtpReceiver._handle_rtp_packet = spy
+
+        def other_ids(sdp):
+            for a, b in (("a=mid:0\r\n", "a=mid:au\r\n"), ("a=mid:1\r\n", "a=mid:vid\r\n"),
+                         ("a=group:BUNDLE 0 1\r\n", "a=group:BUNDLE au vid\r\n"),
+                         ("a=extmap:1 urn:ietf:params:rtp-hdrext:sdes:mid",
+                          "a=extmap:3 urn:ietf:params:rtp-hdrext:sdes:mid"),
+                         ("a=extmap:2 urn:ietf:params:rtp-hdrext:ssrc-audio-level",
+                          "a=extmap:7 urn:ietf:params:rtp-hdrext:ssrc-audio-level"),
+                         ("a=extmap:2 http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time",
+                          "a=extmap:12 http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time")):
+                sdp = sdp.replace(a, b)
+            return sdp
+
         received = []
         for i in range(2):
             pc = RTCPeerConnection()
             pcs.append(pc)
             pc.addTransceiver("audio", direction="recvonly")
             pc.addTransceiver("video", direction="recvonly")
-            rec = {"audio": [], "video": 0}
+            rec = {"audio": [], "video": 0, "ext": {}}
             received.append(rec)
+            for t in pc.getTransceivers():
+                rec["ext"][t.kind] = ext_seen[id(t.receiver)] = {
+                    "n": 0, "mid": {}, "abs_send_time": 0, "audio_level": 0, "t": t}
 
             def on_track(track, rec=rec):
                 async def pull():
@@ -117,7 +157,7 @@ async def run(exe):
                             rec["video"] += 1
                 asyncio.ensure_future(pull())
             pc.on("track", on_track)
-            await connect(pc, "whep", "sfu")
+            await connect(pc, "whep", "sfu", other_ids if i == 0 else None)
         await asyncio.sleep(RECORD_S)
         workers = d.rest_json("GET", "/v1/stats")["workers"]
         stats = {"counters": {}, "drops": {}}
@@ -153,6 +193,23 @@ async def run(exe):
                   "off" in steer[0] and b'what="failed"} 0' in body,
                   "rte_flow: off here, said why, no failed rule", steer)
         check(c["fwd_rtp"] > 100, "the worker forwards RTP to the players", c["fwd_rtp"])
+        print("header extensions: fwd_ext_kept %d fwd_ext_dropped %d fwd_ext_malformed %d" % (
+            c["fwd_ext_kept"], c["fwd_ext_dropped"], c["fwd_ext_malformed"]))
+        check(c["fwd_ext_kept"] > c["fwd_rtp"] and c["fwd_ext_malformed"] == 0,
+              "header extensions forwarded (about two per packet), none malformed",
+              (c["fwd_ext_kept"], c["fwd_rtp"], c["fwd_ext_malformed"]))
+        check(c["fwd_ext_dropped"] > 0, "player 1's ambiguous ids are not sent",
+              c["fwd_ext_dropped"])
+        for i, rec in enumerate(received):
+            for kind, e in sorted(rec["ext"].items()):
+                want = "abs_send_time" if kind == "video" else "audio_level"
+                print("player %d %s (mid %s): %d RTP packets, mids %s, %s in %d" % (
+                    i, kind, e["t"].mid, e["n"], e["mid"], want, e[want]))
+                check(e["n"] > 10 and e["mid"] == {e["t"].mid: e["n"]} and
+                      (e[want] >= 0.9 * e["n"] if i == 0 else e[want] == 0),
+                      "player %d: every %s packet carries its own mid%s" % (
+                          i, kind, " and %s under its id" % want if i == 0 else ""),
+                      (e["mid"], e[want], e["n"]))
         check(c["pli_sent"] >= 1, "keyframe requests sent to the publisher", c["pli_sent"])
         check(stats["drops"].get("fwd_protect_failed", 0) == 0, "no forwarding failure",
               stats["drops"])

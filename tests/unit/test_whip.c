@@ -395,6 +395,43 @@ check_answer(const struct http_resp *r, const struct sess *s, const struct vec *
 	free(d);
 }
 
+/* The header extensions the worker is told per kind (fwd.h), against the offers' extmaps. */
+static void
+check_add_extmaps(const struct vec *v, const struct dpmsg_cmd *c)
+{
+	const struct fwd_extmap *a = &c->media.ext[0], *vd = &c->media.ext[1];
+
+	if (strcmp(v->file, CHROMIUM_RECV) == 0) {
+		/* audio: level 1, abs-send-time 2, mid 4; video: abs-send-time 2, mid 4; toffset,
+		 * video-orientation, playout-delay are not in the answer policy; mixed offered */
+		assert_int_equal(a->id[FWD_EXT_AUDIO_LEVEL], 1);
+		assert_int_equal(a->id[FWD_EXT_ABS_SEND_TIME], 2);
+		assert_int_equal(a->id[FWD_EXT_MID], 4);
+		assert_int_equal(vd->id[FWD_EXT_ABS_SEND_TIME], 2);
+		assert_int_equal(vd->id[FWD_EXT_MID], 4);
+		assert_int_equal(vd->id[FWD_EXT_AUDIO_LEVEL], 0);
+		assert_int_equal(vd->id[FWD_EXT_TOFFSET], 0);
+		assert_int_equal(a->mixed, 1);
+		assert_int_equal(vd->mixed, 1);
+		assert_int_equal(a->mid_len, 1);
+		assert_int_equal(a->mid[0], '0');
+		assert_int_equal(vd->mid[0], '1');
+	} else if (strcmp(v->file, "aiortc_1.4_offer_recvonly_bundle.sdp") == 0) {
+		/* RFC 8843 §9.2: 2 is audio-level (audio) and abs-send-time (video): not sent */
+		assert_int_equal(a->id[FWD_EXT_MID], 1);
+		assert_int_equal(vd->id[FWD_EXT_MID], 1);
+		assert_int_equal(a->id[FWD_EXT_AUDIO_LEVEL], 0);
+		assert_int_equal(vd->id[FWD_EXT_ABS_SEND_TIME], 0);
+		assert_int_equal(a->mixed, 0);
+	} else if (strcmp(v->file, "aiortc_1.4_offer_sendonly_opus_vp8_h264_bundle.sdp") == 0) {
+		/* a publisher's ids are read per kind: the same id in both kinds is no matter */
+		assert_int_equal(a->id[FWD_EXT_MID], 1);
+		assert_int_equal(a->id[FWD_EXT_AUDIO_LEVEL], 2);
+		assert_int_equal(vd->id[FWD_EXT_MID], 1);
+		assert_int_equal(vd->id[FWD_EXT_ABS_SEND_TIME], 2);
+	}
+}
+
 static void
 test_post_real_offers(void **state)
 {
@@ -433,6 +470,7 @@ test_post_real_offers(void **state)
 		assert_string_equal(c->creds.pwd, s->pwd);
 		assert_string_equal(c->creds.remote_ufrag, s->remote_ufrag);
 		assert_true(strlen(s->remote_ufrag) >= 4);
+		check_add_extmaps(v, c);
 		sessmgr_pop_cmd(&env.sm);
 		while (sessmgr_peek_cmd(&env.sm, &c, &w)) {
 			assert_int_equal(c->type, DPMSG_SESS_CAND);
