@@ -134,7 +134,11 @@ struct dpmsg_dgram {
 enum dpmsg_relay_type {
 	DPMSG_RELAY_RTP = 1, /* the data: RTP of @kind for @stream's viewers */
 	DPMSG_RELAY_SR,      /* a sender report of @kind: @src_ssrc, @ntp, @rtp_ts */
-	DPMSG_RELAY_KEYFRAME /* a viewer elsewhere wants a keyframe of @stream */
+	DPMSG_RELAY_KEYFRAME, /* a viewer elsewhere wants a keyframe of @stream */
+	DPMSG_RELAY_NACK,     /* viewer @slot/@gen of worker @from asks for the video packets whose
+	                       * (publisher's) sequence numbers are the data (uint16_t each) */
+	DPMSG_RELAY_RTX,      /* the answer: the data is one such packet, for viewer @slot/@gen */
+	DPMSG_RELAY_REMB,     /* a viewer elsewhere reported @ntp bits/s (REMB) */
 };
 
 struct dpmsg_relay {
@@ -144,8 +148,11 @@ struct dpmsg_relay {
 	uint32_t stream;
 	uint32_t src_ssrc;
 	uint32_t rtp_ts;
-	uint64_t ntp;
-	struct fwd_extmap ext; /* RTP: the publisher's header extension ids for @kind */
+	uint64_t ntp;          /* SR: its NTP time; REMB: the bit rate */
+	uint16_t from;         /* NACK: the viewer's worker */
+	uint16_t rsvd;
+	uint32_t slot, gen;    /* NACK, RTX: the viewer */
+	struct fwd_extmap ext; /* RTP, RTX: the publisher's header extension ids for @kind */
 };
 
 struct dpmsg_event {

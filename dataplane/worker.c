@@ -652,6 +652,13 @@ worker_rtcp_tick(const struct dp *dp, struct worker *w, uint64_t now_us)
 							vs->remb_bps < bps)
 						bps = vs->remb_bps;
 				}
+			/* and other workers' viewers (DPMSG_RELAY_REMB) */
+			if (s->stream < w->sess.n_streams) {
+				const struct wstream *st = &w->sess.streams[s->stream];
+				if (st->remote_remb_bps != 0 && now_us - st->remote_remb_us < 5000000 &&
+						st->remote_remb_bps < bps)
+					bps = st->remote_remb_bps;
+			}
 			for (int k = 0; k < 2; k++)
 				if (s->remote_ssrc[k] != 0)
 					ssrcs[ns++] = s->remote_ssrc[k];
@@ -670,7 +677,54 @@ worker_rtcp_tick(const struct dp *dp, struct worker *w, uint64_t now_us)
 	}
 }
 
-/* A viewer's NACKs: each asked-for packet from its publisher's buffer, as RTX when negotiated. */
+/*
+ * One packet of the publisher's retransmission buffer (@orig, in the publisher's
+ * numbering and extension ids @from) to viewer @vs: shifted to its numbering,
+ * as RTX when negotiated, else as the original packet again.
+ */
+static void
+worker_send_rtx(const struct dp *dp, struct worker *w, struct rte_mempool *pool, struct wsess *vs,
+		const uint8_t *orig, uint16_t len, const struct fwd_extmap *from)
+{
+	const struct fwd_seqmap *sm = &vs->seqmap[1];
+	uint8_t out[WSESS_RTX_MTU + 2 + FWD_EXT_GROW], shifted[WSESS_RTX_MTU];
+	struct fwd_ext_count xc = {0, 0, 0};
+	uint16_t ol;
+
+	if (len > sizeof(shifted) || len < 12 || fwd_rtp_ssrc(orig, len) != sm->src) {
+		vs->rtx_miss++;
+		rtc_stats_inc(&w->stats, RTC_STAT_rtx_miss);
+		return;
+	}
+	memcpy(shifted, orig, len);
+	fwd_rtp_shift(shifted, sm->seq_add, sm->ts_add);
+	if (vs->rtx_pt != DPMSG_PT_NONE && vs->local_rtx_ssrc != 0)
+		ol = fwd_rtx_wrap_ext(shifted, len, out, sizeof(out), vs->rtx_pt, vs->local_rtx_ssrc,
+				vs->rtx_seq++, from, &vs->ext[1], &xc);
+	else
+		ol = fwd_rtp_remap(shifted, len, out, sizeof(out), vs->pt[1], vs->local_ssrc[1], from,
+				&vs->ext[1], &xc);
+	if (ol != 0 && worker_send_srtp(dp, w, pool, vs, 0, out, ol, -1, 0, 0, 0) == 0) {
+		vs->rtx_sent++;
+		rtc_stats_inc(&w->stats, RTC_STAT_rtx_sent);
+	}
+}
+
+/* The worker of @stream's publisher when it is another one, else -1. */
+static inline int
+worker_remote_publisher(const struct dp *dp, const struct worker *w, uint32_t stream)
+{
+	uint16_t pw = dp->pub_worker != NULL && stream < w->sess.n_streams
+			      ? __atomic_load_n(&dp->pub_worker[stream], __ATOMIC_ACQUIRE)
+			      : 0;
+	return pw != 0 && pw - 1u != w->idx ? (int)(pw - 1u) : -1;
+}
+
+/*
+ * A viewer's NACKs: each asked-for packet from its publisher's buffer, as RTX
+ * when negotiated. The publisher on another worker: the request goes there, in
+ * the publisher's numbering, and the packets come back (DPMSG_RELAY_RTX).
+ */
 static void
 worker_serve_nack(const struct dp *dp, struct worker *w, struct rte_mempool *pool,
 		struct wsess *vs, const uint8_t *rtcp, uint16_t len)
@@ -680,43 +734,68 @@ worker_serve_nack(const struct dp *dp, struct worker *w, struct rte_mempool *poo
 	struct wstream *st;
 	struct wsess *pub;
 	struct wsess_rtxbuf *rb;
+	int rp;
 
 	if (n == 0 || vs->stream >= w->sess.n_streams)
 		return;
 	vs->nack_rx++;
 	rtc_stats_inc(&w->stats, RTC_STAT_nack_rx);
+	/* the viewer asks by its numbers: the publisher's, shifted (fwd_seqmap) */
+	for (unsigned i = 0; i < n; i++)
+		seqs[i] = (uint16_t)(seqs[i] - vs->seqmap[1].seq_add);
 	st = &w->sess.streams[vs->stream];
+	if (st->pub < 0 && (rp = worker_remote_publisher(dp, w, vs->stream)) >= 0) {
+		struct dpmsg_relay r = {.version = DPMSG_VERSION, .type = DPMSG_RELAY_NACK,
+				.kind = 1, .stream = vs->stream, .from = w->idx,
+				.slot = (uint32_t)(vs - w->sess.s), .gen = vs->gen};
+		worker_relay(dp, w, pool, &r, (const uint8_t *)seqs, (uint16_t)(n * sizeof(seqs[0])),
+				UINT64_C(1) << rp);
+		return;
+	}
+	if (st->pub < 0 || (pub = &w->sess.s[st->pub])->rtxbuf < 0) {
+		vs->rtx_miss += n;
+		w->stats.v[RTC_STAT_rtx_miss] += n;
+		return;
+	}
+	rb = &w->sess.rtx[pub->rtxbuf];
+	for (unsigned i = 0; i < n; i++) {
+		unsigned k = seqs[i] % WSESS_RTX_N;
+		if (rb->len[k] == 0 || rb->seq[k] != seqs[i]) {
+			vs->rtx_miss++;
+			rtc_stats_inc(&w->stats, RTC_STAT_rtx_miss);
+			continue;
+		}
+		worker_send_rtx(dp, w, pool, vs, rb->data[k], rb->len[k], &pub->ext[1]);
+	}
+}
+
+/* The publisher's worker: a viewer elsewhere asked for packets (DPMSG_RELAY_NACK). */
+static void
+worker_relayed_nack(const struct dp *dp, struct worker *w, struct rte_mempool *pool,
+		const struct dpmsg_relay *r, const uint16_t *seqs, unsigned n)
+{
+	struct wstream *st;
+	struct wsess *pub;
+	struct wsess_rtxbuf *rb;
+
+	if (r->stream >= w->sess.n_streams || r->from >= dp->n_workers)
+		return;
+	st = &w->sess.streams[r->stream];
 	if (st->pub < 0 || (pub = &w->sess.s[st->pub])->rtxbuf < 0) {
 		w->stats.v[RTC_STAT_rtx_miss] += n;
 		return;
 	}
 	rb = &w->sess.rtx[pub->rtxbuf];
 	for (unsigned i = 0; i < n; i++) {
-		/* the viewer asks by its numbers: the publisher's, shifted (fwd_seqmap) */
-		const struct fwd_seqmap *sm = &vs->seqmap[1];
-		uint16_t in_seq = (uint16_t)(seqs[i] - sm->seq_add);
-		unsigned k = in_seq % WSESS_RTX_N;
-		uint8_t out[WSESS_RTX_MTU + 2 + FWD_EXT_GROW], shifted[WSESS_RTX_MTU];
-		struct fwd_ext_count xc = {0, 0, 0};
-		uint16_t ol;
-		if (rb->len[k] == 0 || rb->seq[k] != in_seq ||
-				fwd_rtp_ssrc(rb->data[k], rb->len[k]) != sm->src) {
-			vs->rtx_miss++;
+		unsigned k = seqs[i] % WSESS_RTX_N;
+		struct dpmsg_relay a = {.version = DPMSG_VERSION, .type = DPMSG_RELAY_RTX, .kind = 1,
+				.stream = r->stream, .slot = r->slot, .gen = r->gen,
+				.ext = pub->ext[1]};
+		if (rb->len[k] == 0 || rb->seq[k] != seqs[i]) {
 			rtc_stats_inc(&w->stats, RTC_STAT_rtx_miss);
 			continue;
 		}
-		memcpy(shifted, rb->data[k], rb->len[k]);
-		fwd_rtp_shift(shifted, sm->seq_add, sm->ts_add);
-		if (vs->rtx_pt != DPMSG_PT_NONE && vs->local_rtx_ssrc != 0)
-			ol = fwd_rtx_wrap_ext(shifted, rb->len[k], out, sizeof(out), vs->rtx_pt,
-					vs->local_rtx_ssrc, vs->rtx_seq++, &pub->ext[1], &vs->ext[1], &xc);
-		else
-			ol = fwd_rtp_remap(shifted, rb->len[k], out, sizeof(out), vs->pt[1],
-					vs->local_ssrc[1], &pub->ext[1], &vs->ext[1], &xc);
-		if (ol != 0 && worker_send_srtp(dp, w, pool, vs, 0, out, ol, -1, 0, 0, 0) == 0) {
-			vs->rtx_sent++;
-			rtc_stats_inc(&w->stats, RTC_STAT_rtx_sent);
-		}
+		worker_relay(dp, w, pool, &a, rb->data[k], rb->len[k], UINT64_C(1) << r->from);
 	}
 }
 
@@ -1083,6 +1162,24 @@ worker_relay_in(const struct dp *dp, struct worker *w, uint64_t now_us)
 						r.ntp, r.rtp_ts, now_us);
 			else if (r.type == DPMSG_RELAY_KEYFRAME)
 				worker_request_keyframe(dp, w, ms[i]->pool, r.stream, now_us);
+			else if (r.type == DPMSG_RELAY_NACK)
+				worker_relayed_nack(dp, w, ms[i]->pool, &r,
+						rte_pktmbuf_mtod(ms[i], const uint16_t *),
+						rte_pktmbuf_data_len(ms[i]) / 2u);
+			else if (r.type == DPMSG_RELAY_RTX) {
+				struct wsess *vs = wsess_lookup(&w->sess, r.slot, r.gen);
+				if (vs != NULL && vs->role == 1 && vs->stream == r.stream)
+					worker_send_rtx(dp, w, ms[i]->pool, vs,
+							rte_pktmbuf_mtod(ms[i], const uint8_t *),
+							rte_pktmbuf_data_len(ms[i]), &r.ext);
+			} else if (r.type == DPMSG_RELAY_REMB && r.stream < w->sess.n_streams) {
+				/* the lowest of the other workers' viewers, for 5 s */
+				struct wstream *st = &w->sess.streams[r.stream];
+				if (now_us - st->remote_remb_us >= 5000000 || r.ntp < st->remote_remb_bps) {
+					st->remote_remb_bps = r.ntp;
+					st->remote_remb_us = now_us;
+				}
+			}
 		}
 		rtc_stats_inc(&w->stats, RTC_STAT_relay_in);
 		rte_pktmbuf_free(ms[i]);
@@ -1148,6 +1245,14 @@ worker_media_flow(const struct dp *dp, struct worker *w, struct rte_mbuf *m,
 				worker_request_keyframe(dp, w, m->pool, s->stream, now_us);
 			worker_serve_nack(dp, w, m->pool, s, pl, len);
 			worker_viewer_reports(s, pl, len, now_us);
+			if (s->remb_us == now_us && s->remb_bps != 0) {
+				/* its REMB to a publisher on another worker (its cap, worker_rtcp_tick) */
+				int rp = worker_remote_publisher(dp, w, s->stream);
+				struct dpmsg_relay r = {.version = DPMSG_VERSION, .type = DPMSG_RELAY_REMB,
+						.stream = s->stream, .ntp = s->remb_bps};
+				if (rp >= 0)
+					worker_relay(dp, w, m->pool, &r, NULL, 0, UINT64_C(1) << rp);
+			}
 			rtc_stats_inc(&w->stats, RTC_STAT_rtcp_consumed);
 		} else if (meta->cls == DEMUX_RTCP) {
 			if (s->role == 0)

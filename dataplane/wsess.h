@@ -108,6 +108,7 @@ struct wstream {
 	uint32_t n_viewers;
 	uint64_t last_pli_us; /* keyframe requests are rate-limited per stream */
 	uint8_t pli_pending;  /* one was asked for within the limit: send it when it passes */
+	uint64_t remote_remb_bps, remote_remb_us; /* the lowest REMB relayed by other workers */
 };
 
 /*

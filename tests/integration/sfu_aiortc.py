@@ -182,6 +182,14 @@ async def run(exe):
                   (workers[pw]["counters"]["relay_out"], workers[other]["counters"]["relay_in"]))
             check(workers[other]["counters"]["fwd_rtp"] > 100,
                   "the other worker forwards to its player", workers[other]["counters"]["fwd_rtp"])
+            if LOSS:
+                # the other worker's player NACKs: its worker asks the publisher's, whose
+                # buffer answers through the relay, and it sends the retransmission
+                oc = workers[other]["counters"]
+                print("other worker: nack_rx %d rtx_sent %d rtx_miss %d" % (
+                    oc["nack_rx"], oc["rtx_sent"], oc["rtx_miss"]))
+                check(oc["nack_rx"] > 0 and oc["rtx_sent"] > 0,
+                      "a player on the other worker gets its NACKs served", oc)
             # rte_flow: this machine's net_tap has it off (no multiq qdisc), so the daemon says
             # why and steers nothing; the hand-off carries what RSS sends astray
             steer = [ln for ln in d.tail(200).splitlines() if "rte_flow:" in ln and "rtcedge" in ln]
