@@ -6,7 +6,7 @@
 
 #include "command.h"
 
-static const char *const command_names[COMMAND_TYPE_COUNT] = {"say", "play", "set", "end"};
+static const char *const command_names[COMMAND_TYPE_COUNT] = {"say", "play", "set", "end", "stop"};
 
 /* The fields a command may carry; the bit of each in a presence mask. */
 enum {
@@ -31,6 +31,7 @@ static const unsigned command_allowed[COMMAND_TYPE_COUNT] = {
         [COMMAND_PLAY] = 1u << CF_FILE,
         [COMMAND_SET] = 1u << CF_VAD | 1u << CF_STT | 1u << CF_MODEL,
         [COMMAND_END] = 0,
+        [COMMAND_STOP] = 0,
 };
 
 const char *
@@ -228,7 +229,7 @@ command_parse_fields(const struct command_field *f, size_t n, struct command *ou
 	if (type < 0) {
 		command_quote(q, sizeof(q), by[CF_TYPE]->value, by[CF_TYPE]->value_len);
 		return command_fail(
-		        err, errlen, COMMAND_E_VALUE, "type: '%s' is not say, play, set or end", q);
+		        err, errlen, COMMAND_E_VALUE, "type: '%s' is not say, play, set, end or stop", q);
 	}
 	if (by[CF_SESSION] == NULL)
 		return command_fail(err, errlen, COMMAND_E_MISSING, "%s: missing field 'session'",
@@ -305,6 +306,7 @@ command_parse_fields(const struct command_field *f, size_t n, struct command *ou
 		break;
 	}
 	case COMMAND_END:
+	case COMMAND_STOP:
 	case COMMAND_TYPE_COUNT:
 		break;
 	}
@@ -406,6 +408,7 @@ command_fields_build(const struct command *cmd, struct command_fields *out)
 			command_fields_add(out, "model", cmd->u.set.model);
 		break;
 	case COMMAND_END:
+	case COMMAND_STOP:
 	case COMMAND_TYPE_COUNT:
 		break;
 	}

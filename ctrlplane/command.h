@@ -1,14 +1,14 @@
 /*
  * Orchestrator commands: the sans-IO parser.
  *
- * Owns: the command model (say, play, set, end), the parser from a field
+ * Owns: the command model (say, play, set, end, stop), the parser from a field
  * list (the field/value pairs of a Redis stream entry: binary-safe views) or
  * from a JSON object (the REST port's body), and the reverse (a command back
  * to fields, for clients and tests). No I/O, no globals, no allocation except
  * jansson's while a JSON body is read. Schema: docs/events.md.
  *
  * Field list, one command per entry (names are exact, lower case):
- *   type     say | play | set | end                              (required)
+ *   type     say | play | set | end | stop                       (required)
  *   session  the session id, [A-Za-z0-9._:-]{1,63}               (required)
  *   node     the node id the command is for, printable ASCII     (optional)
  *   say:  text (1..2047 bytes UTF-8, no control chars but LF/TAB), voice [A-Za-z0-9._+-]{1,63}?
@@ -16,6 +16,7 @@
  *   set:  vad_sensitivity 0..100?, stt on|off|true|false|1|0?, model [A-Za-z0-9._-]{1,63}?
  *         (at least one of them)
  *   end:  nothing else
+ *   stop: nothing else (what say/play queued or is playing is dropped)
  * Unknown, repeated or misplaced fields are errors: a typo must not pass unseen.
  */
 #ifndef RTC_COMMAND_H
@@ -31,7 +32,14 @@
 #define COMMAND_ERR_MAX 160   /* a one-line error, NUL included */
 #define COMMAND_FIELDS_MAX 16 /* fields of command_fields_build() */
 
-enum command_type { COMMAND_SAY, COMMAND_PLAY, COMMAND_SET, COMMAND_END, COMMAND_TYPE_COUNT };
+enum command_type {
+	COMMAND_SAY,
+	COMMAND_PLAY,
+	COMMAND_SET,
+	COMMAND_END,
+	COMMAND_STOP, /* stop what say/play put into the session (barge-in) */
+	COMMAND_TYPE_COUNT
+};
 
 enum {
 	COMMAND_E_SYNTAX = -1,  /* not a field list / not a JSON object */

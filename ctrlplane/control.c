@@ -263,7 +263,7 @@ session_note(void *ctx, int what, const struct sess *s, enum sess_close_reason r
 		c->ai_set_on[s->idx] = 0;
 	}
 	if (what == SESS_NOTE_CLOSED && c->po != NULL) {
-		playout_stop(c->po, s->idx, NULL); /* no playout.end: session.closed says it */
+		playout_close(c->po, s->idx, NULL); /* no playout.end: session.closed says it */
 		c->play_gen[s->idx]++;             /* a clip still being rendered is for nobody */
 	}
 	if (what == SESS_NOTE_CLOSED && c->dtls != NULL && c->dtls[s->idx] != NULL) {
@@ -479,6 +479,7 @@ apply_command(struct control *c, const struct command *cmd, char *err, size_t er
 		return ai_set(c, s, cmd, err, errlen);
 	case COMMAND_SAY:
 	case COMMAND_PLAY:
+	case COMMAND_STOP:
 		break;
 	default:
 		snprintf(err, errlen, "unknown command");
@@ -493,6 +494,13 @@ apply_command(struct control *c, const struct command *cmd, char *err, size_t er
 		snprintf(err, errlen, "%s: the session does not receive audio (not a sendrecv voice "
 				      "session)", command_type_name(cmd->type));
 		return 409;
+	}
+	if (cmd->type == COMMAND_STOP) {
+		/* barge-in: what plays ends now (playout.end 'stopped'), the queue is dropped, and
+		 * clips still being rendered are for nobody */
+		playout_stop(c->po, s->idx, playout_ops_of(c));
+		c->play_gen[s->idx]++;
+		return 0;
 	}
 	tag = (uint64_t)c->play_gen[s->idx] << 32 | s->idx;
 	if (cmd->type == COMMAND_PLAY) {

@@ -139,6 +139,14 @@ playout_stop(struct playout *p, uint32_t idx, const struct playout_ops *ops)
 		p->st.stopped++;
 	while (p->s[idx].n > 0)
 		pop(p, idx, ops, 0);
+}
+
+void
+playout_close(struct playout *p, uint32_t idx, const struct playout_ops *ops)
+{
+	if (idx >= p->max)
+		return;
+	playout_stop(p, idx, ops);
 	p->s[idx].has_origin = 0; /* the index may serve another session next */
 }
 

@@ -58,9 +58,12 @@ void playout_destroy(struct playout *p);
 int playout_add(struct playout *p, uint32_t idx, struct tts_clip *clip, uint32_t ts_offset,
 		uint64_t now_us);
 
-/* Stop session @idx: its clips are freed (the one playing ends with done = 0), and its
- * timestamps forgotten (the next clip for @idx starts a new session's). */
+/* Stop session @idx (barge-in): its clips are freed (the one playing ends with done = 0);
+ * its timestamps go on with the clock (the next clip continues the same stream). */
 void playout_stop(struct playout *p, uint32_t idx, const struct playout_ops *ops);
+/* The session is gone: stopped, and its timestamps forgotten (the next clip for @idx is
+ * another session's, from its own offset). */
+void playout_close(struct playout *p, uint32_t idx, const struct playout_ops *ops);
 
 /* Clips queued or playing for session @idx. */
 unsigned playout_pending(const struct playout *p, uint32_t idx);

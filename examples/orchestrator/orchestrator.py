@@ -14,7 +14,9 @@ Rules (reply()):
   "play music"           -> play FILE (--music, relative to the node's ai.media_dir)
   "stop"                 -> say goodbye, then end the session when that has played
   anything else          -> say what it heard
-A new session gets a greeting. Every decision is printed on one line.
+A new session gets a greeting. When the caller starts talking while an answer
+plays (speech.start between playout.start and playout.end), the answer is
+stopped (barge-in: the stop command). Every decision is printed on one line.
 --count N: exit after N replies (tests). Needs Debian's python3-redis.
 """
 import argparse
@@ -51,6 +53,8 @@ def main():
     ap.add_argument("--music", default=None)
     ap.add_argument("--count", type=int, default=0, help="exit after this many replies")
     ap.add_argument("--no-greeting", action="store_true")
+    ap.add_argument("--no-barge-in", action="store_true",
+                    help="let answers play out when the caller talks over them")
     a = ap.parse_args()
     try:
         import redis
@@ -93,7 +97,13 @@ def main():
                     for cmd in reply(ev.get("text", ""), st, music=a.music):
                         send(sid, node, cmd)
                     replies += 1
+                elif typ == "playout.start":
+                    st["playing"] = True
+                elif typ == "speech.start" and st.get("playing") and not a.no_barge_in:
+                    # barge-in: the caller talks over the answer, which stops
+                    send(sid, node, {"type": "stop"})
                 elif typ == "playout.end" and st.get("ending"):
+                    st["playing"] = False
                     send(sid, node, {"type": "end"})
                     st["ending"] = False
                 elif typ == "command.error":
@@ -101,6 +111,8 @@ def main():
                           flush=True)
                 elif typ == "session.closed":
                     sessions.pop(sid, None)
+                if typ == "playout.end":
+                    st["playing"] = False
                 if a.count and replies >= a.count and typ == "playout.end":
                     return 0
 

@@ -21,6 +21,7 @@ FIELDS = {
                 ("model", "en-us_small.v2")],
     "set-stt": [("type", "set"), ("session", "s1"), ("stt", "true")],
     "end": [("type", "end"), ("session", "s1")],
+    "stop": [("type", "stop"), ("session", "s1")],
     "bad-type": [("type", "dance"), ("session", "s1")],
     "bad-dup": [("type", "end"), ("type", "end"), ("session", "s1")],
     "bad-path": [("type", "play"), ("session", "s1"), ("file", "a/../../etc/passwd")],

@@ -776,7 +776,7 @@ test_commands_delivered_once_and_acked(void **state)
 	assert_string_equal(entry_field(r->element[0], "command_id"), ids[1]);
 	assert_string_equal(entry_field(r->element[0], "session"), "s1");
 	assert_string_equal(
-	        entry_field(r->element[0], "error"), "type: 'dance' is not say, play, set or end");
+	        entry_field(r->element[0], "error"), "type: 'dance' is not say, play, set, end or stop");
 	assert_string_equal(entry_field(r->element[1], "command_id"), ids[3]);
 	assert_null(entry_field(r->element[1], "session"));
 	assert_string_equal(entry_field(r->element[1], "error"), "end: missing field 'session'");

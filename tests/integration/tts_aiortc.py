@@ -8,7 +8,9 @@ asks for it over the REST port:
      on the session's audio SSRC and protects them. The client's decoded audio
      must correlate with espeak-ng's own rendering of the text (CORR_MIN).
   2. play FILE: a 440 Hz WAV from ai.media_dir; the client hears 440 Hz.
-  3. a missing file: 202, then a command.error event; bad requests are refused
+  3. stop (barge-in): a long say stopped 0.6 s in ends 'stopped', and no more
+     of it is sent.
+  4. a missing file: 202, then a command.error event; bad requests are refused
      with their status (404 no session, 400 a path that climbs, 409 set with the
      AI path off) and change nothing.
 playout.start / playout.end events come for each clip, over SSE.
@@ -34,6 +36,8 @@ from media_util import best_corr, load_mono16k, speech_wav  # noqa: E402
 from rtcedge_proc import PEER_IP, TAP_IF, check, stop_reporting, tap_up  # noqa: E402
 
 SAY = "hello from the edge, how can I help you"
+LONG = ("this is a long answer that goes on for several seconds, so that the caller can "
+        "interrupt it in the middle of a sentence, which is what a voice agent must allow")
 CORR_MIN = 0.8  # measured here: see the printed figure
 
 
@@ -158,6 +162,29 @@ async def run(exe):
         check(c["tts_rtp"] > 50 + 40, "the worker sent both clips", c["tts_rtp"])
         check(abs(heard - c["tts_rtp"] * 0.02) < 0.3, "the client decoded every packet sent",
               (heard, c["tts_rtp"] * 0.02))
+
+        # barge-in: a long answer stopped 0.6 s after it began
+        st, b = command({"type": "stop", "session": sid})
+        check(st == 202, "stop with nothing playing: 202 (nothing happens)", "%d %s" % (st, b))
+        n_ev, tts0 = len(events), c["tts_rtp"]
+        st, b = command({"type": "say", "session": sid, "text": LONG})
+        check(st == 202, "a long say accepted", "%d %s" % (st, b))
+        end = time.monotonic() + 10
+        while time.monotonic() < end and not any(t == "playout.start" for t, _ in events[n_ev:]):
+            await asyncio.sleep(0.05)
+        await asyncio.sleep(0.6)
+        st, b = command({"type": "stop", "session": sid})
+        check(st == 202, "stop: 202", "%d %s" % (st, b))
+        end = time.monotonic() + 5
+        while time.monotonic() < end and not any(t == "playout.end" for t, _ in events[n_ev:]):
+            await asyncio.sleep(0.05)
+        await asyncio.sleep(0.5)
+        later = [(t, e.get("reason")) for t, e in events[n_ev:] if t.startswith("playout")]
+        sent = d.rest_json("GET", "/v1/stats")["workers"][0]["counters"]["tts_rtp"] - tts0
+        print("stop: %s; %d packets (%.2f s) of the long answer sent" % (later, sent, sent * 0.02))
+        check(later == [("playout.start", None), ("playout.end", "stopped")],
+              "the long answer ends 'stopped'", later)
+        check(10 < sent < 75, "only its first ~0.6 s went out (of several seconds)", sent)
         ok = True
     finally:
         stop.set()

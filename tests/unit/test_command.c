@@ -118,6 +118,13 @@ test_command_each_type(void **state)
 	parse_ok((const char *const[]){"type", "end", "session", "s1", NULL}, &c);
 	assert_int_equal(c.type, COMMAND_END);
 	assert_string_equal(c.session, "s1");
+
+	parse_ok((const char *const[]){"type", "stop", "session", "s2", NULL}, &c);
+	assert_int_equal(c.type, COMMAND_STOP);
+	assert_string_equal(c.session, "s2");
+	assert_string_equal(command_type_name(COMMAND_STOP), "stop");
+	parse_bad((const char *const[]){"type", "stop", "session", "s1", "text", "hi", NULL},
+	        COMMAND_E_FIELD, "stop: field 'text' not allowed", "s1");
 }
 
 static void
@@ -134,7 +141,7 @@ test_command_refusals(void **state)
 	parse_bad((const char *const[]){"session", "s1", NULL}, COMMAND_E_MISSING,
 	        "missing field 'type'", "s1");
 	parse_bad((const char *const[]){"type", "dance", "session", "s1", NULL}, COMMAND_E_VALUE,
-	        "type: 'dance' is not say, play, set or end", "s1");
+	        "type: 'dance' is not say, play, set, end or stop", "s1");
 	parse_bad((const char *const[]){"type", "end", NULL}, COMMAND_E_MISSING,
 	        "end: missing field 'session'", "");
 	parse_bad((const char *const[]){"type", "end", "session", "has space", NULL},

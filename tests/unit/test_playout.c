@@ -245,7 +245,14 @@ test_stop_full_reuse(void **state)
 	assert_int_equal(playout_pending(f->p, 1), 0);
 	assert_int_equal(playout_run(f->p, 20000, &f->ops), -1);
 	playout_stop(f->p, 1, NULL); /* nothing left: harmless */
-	assert_int_equal(playout_add(f->p, 1, clip_make(5, 1), 4242, 3000000), 0);
+	/* after a stop (barge-in) the same session's timestamps go on with the clock */
+	assert_int_equal(playout_add(f->p, 1, clip_make(5, 1), 4242, 1000000), 0);
+	playout_run(f->p, 1000000, &f->ops);
+	assert_int_equal(f->r.s[f->r.n - 1].ts, 1000 * 48);
+	assert_int_equal(f->r.s[f->r.n - 1].marker, 1);
+	/* closed, the index serves a new session with its own offset */
+	playout_close(f->p, 1, NULL);
+	assert_int_equal(playout_add(f->p, 1, clip_make(6, 1), 4242, 3000000), 0);
 	playout_run(f->p, 3000000, &f->ops);
 	assert_int_equal(f->r.s[f->r.n - 1].ts, 4242);
 	playout_stats(f->p, &st);
