@@ -238,6 +238,40 @@ fwd_rtp_remap(const uint8_t *in, uint16_t len, uint8_t *out, uint16_t cap, uint8
 	return (uint16_t)(hdr + x + rest);
 }
 
+/*
+ * The longest block ext_remap() builds: each enum fwd_ext at most once, in the
+ * two-byte form (2 + 255 bytes), after the 4-byte header, padded to 32 bits.
+ */
+#define EXT_BLOCK_MAX ((4u + FWD_EXT_COUNT * 257u + 3u) & ~3u)
+
+uint16_t
+fwd_rtp_remap_inplace(uint8_t *p, uint16_t len, uint16_t cap, uint8_t pt, uint32_t ssrc,
+		const struct fwd_extmap *from, const struct fwd_extmap *to,
+		struct fwd_ext_count *cnt)
+{
+	struct fwd_ext_count scratch;
+	uint8_t blk[EXT_BLOCK_MAX];
+	uint32_t hdr, ext, x = 0, rest;
+	int whole = 0;
+
+	if (cap < len || rtp_hdr_ext(p, len, &hdr, &ext) != 0)
+		return 0;
+	rest = len - hdr - ext;
+	if (ext != 0 && from != NULL && to != NULL)
+		x = ext_remap(p + hdr, ext, blk, cap - hdr - rest, from, to, cnt ? cnt : &scratch,
+				&whole);
+	if (!whole) {
+		/* the block rebuilt (or dropped): the payload moves to follow it */
+		if (x != ext)
+			memmove(p + hdr + x, p + hdr + ext, rest);
+		memcpy(p + hdr, blk, x);
+	}
+	p[0] = (uint8_t)((p[0] & ~0x10) | (x ? 0x10 : 0));
+	p[1] = (uint8_t)((p[1] & 0x80) | (pt & 0x7f));
+	wr32(p + 8, ssrc);
+	return (uint16_t)(hdr + x + rest);
+}
+
 uint16_t
 fwd_rtp_rewrite(const uint8_t *in, uint16_t len, uint8_t *out, uint16_t cap, uint8_t pt,
 		uint32_t ssrc)

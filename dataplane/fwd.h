@@ -85,6 +85,18 @@ uint16_t fwd_rtp_remap(const uint8_t *in, uint16_t len, uint8_t *out, uint16_t c
 		uint32_t ssrc, const struct fwd_extmap *from, const struct fwd_extmap *to,
 		struct fwd_ext_count *cnt);
 
+/*
+ * fwd_rtp_remap() in place: @p[0..len) rewritten where it is, in a buffer of
+ * @cap >= @len bytes (what a remapped block adds is written after it; the
+ * payload moves when the block changes length). Same result and bytes as
+ * fwd_rtp_remap() into another buffer of @cap bytes; 0 (and @p possibly
+ * unchanged) when that would fail. What lets the last viewer of a packet
+ * take the received buffer itself, without a copy.
+ */
+uint16_t fwd_rtp_remap_inplace(uint8_t *p, uint16_t len, uint16_t cap, uint8_t pt, uint32_t ssrc,
+		const struct fwd_extmap *from, const struct fwd_extmap *to,
+		struct fwd_ext_count *cnt);
+
 /* fwd_rtp_remap() with no extension map: the block dropped, X cleared. */
 uint16_t fwd_rtp_rewrite(const uint8_t *in, uint16_t len, uint8_t *out, uint16_t cap, uint8_t pt,
 		uint32_t ssrc);

@@ -929,26 +929,47 @@ worker_export_in(const struct dp *dp, struct worker *w, struct rte_mbuf *m,
 }
 
 /*
+ * The room packet @p (in @m's buffer) has for its rewrite in place: what lies
+ * after it minus the SRTP trailer, if that holds the packet grown by
+ * FWD_EXT_GROW (what a copy gets) and the viewer's @hlen bytes of headers fit
+ * before it; else 0 (the packet is copied).
+ */
+static inline uint16_t
+worker_inplace_room(const struct rte_mbuf *m, const uint8_t *p, uint16_t len, uint16_t hlen)
+{
+	const uint8_t *base = m->buf_addr, *end = base + m->buf_len;
+	ptrdiff_t room = end - p - SRTP_MAX_TRAILER;
+
+	if (p < base + hlen || p >= end || room < (ptrdiff_t)len + FWD_EXT_GROW)
+		return 0;
+	return room > UINT16_MAX ? UINT16_MAX : (uint16_t)room;
+}
+
+/*
  * @n unprotected RTP packets of @stream's publisher (@kind each: 0 audio, 1
  * video) to every viewer of the stream on this worker. Per viewer: each
- * packet copied into a new mbuf, rewritten (payload type, SSRC, extension ids
- * from the publisher's @from[kind] to the viewer's, and the viewer's
- * fwd_seqmap), then all of them protected with the viewer's
- * context in one burst (the ipsec-mb backend runs a burst on its
- * multi-buffer path), framed and queued for TX.
+ * packet rewritten (payload type, SSRC, extension ids from the publisher's
+ * @from[kind] to the viewer's, and the viewer's fwd_seqmap) into a new mbuf,
+ * then all of them protected with the viewer's context in one burst (the
+ * ipsec-mb backend runs a burst on its multi-buffer path), framed and queued
+ * for TX. The last viewer takes the mbuf a packet arrived in instead of a
+ * copy where @own[j] is that mbuf (set to NULL when taken; @own may be NULL):
+ * rewritten, protected and framed where it lies, so a 1 -> 1 stream costs
+ * no allocation and no copy.
  */
 static void
 worker_send_viewers(const struct dp *dp, struct worker *w, struct rte_mempool *pool,
 		uint32_t stream, const uint8_t *const rtp[], const uint16_t len[], const uint8_t kind[],
-		unsigned n, uint64_t now_us, const struct fwd_extmap from[2])
+		struct rte_mbuf *own[], unsigned n, uint64_t now_us, const struct fwd_extmap from[2])
 {
 	if (stream >= w->sess.n_streams)
 		return;
 	for (int32_t v = w->sess.streams[stream].first_viewer; v >= 0;
 			v = w->sess.s[v].next_viewer) {
 		struct wsess *vs = &w->sess.s[v];
+		int last = vs->next_viewer < 0;
 		struct rte_mbuf *ms[WORKER_BURST];
-		uint8_t *pl[WORKER_BURST], res[WORKER_BURST], k[WORKER_BURST];
+		uint8_t *pl[WORKER_BURST], res[WORKER_BURST], k[WORKER_BURST], took[WORKER_BURST];
 		uint16_t lens[WORKER_BURST], ulen[WORKER_BURST];
 		uint16_t hlen = pkt_udp_headers_len(vs->flow.family, vs->l2_len);
 		struct fwd_ext_count xc = {0, 0, 0};
@@ -960,28 +981,42 @@ worker_send_viewers(const struct dp *dp, struct worker *w, struct rte_mempool *p
 			const uint8_t *p = rtp[j];
 			struct fwd_seqmap *sm = &vs->seqmap[kind[j]];
 			uint8_t *frame;
-			uint16_t m;
+			uint16_t m, room;
 			if (vs->pt[kind[j]] == DPMSG_PT_NONE || len[j] < 12)
 				continue;
 			fwd_seqmap_next(sm, fwd_rtp_ssrc(p, len[j]), (uint16_t)(p[2] << 8 | p[3]),
 					(uint32_t)p[4] << 24 | (uint32_t)p[5] << 16 |
 							(uint32_t)p[6] << 8 | p[7],
 					vs->clock[kind[j]], now_us);
-			ms[cnt] = rte_pktmbuf_alloc(pool);
-			frame = ms[cnt] != NULL ? (uint8_t *)rte_pktmbuf_append(ms[cnt],
-								  (uint16_t)(hlen + len[j] +
-										  FWD_EXT_GROW +
-										  SRTP_MAX_TRAILER))
-						: NULL;
-			if (frame == NULL) {
-				if (ms[cnt] != NULL)
-					rte_pktmbuf_free(ms[cnt]);
-				rtc_stats_inc(&w->stats, RTC_DROP_fwd_no_mbuf);
-				continue;
+			if (last && own != NULL && own[j] != NULL &&
+					(room = worker_inplace_room(own[j], p, len[j], hlen)) != 0) {
+				/* the received buffer is ours and every other viewer has its copy */
+				ms[cnt] = own[j];
+				own[j] = NULL;
+				took[cnt] = 1;
+				frame = (uint8_t *)(uintptr_t)p - hlen;
+				m = fwd_rtp_remap_inplace(frame + hlen, len[j], room, vs->pt[kind[j]],
+						vs->local_ssrc[kind[j]], &from[kind[j]],
+						&vs->ext[kind[j]], &xc);
+			} else {
+				took[cnt] = 0;
+				ms[cnt] = rte_pktmbuf_alloc(pool);
+				frame = ms[cnt] != NULL ? (uint8_t *)rte_pktmbuf_append(ms[cnt],
+									  (uint16_t)(hlen + len[j] +
+											  FWD_EXT_GROW +
+											  SRTP_MAX_TRAILER))
+							: NULL;
+				if (frame == NULL) {
+					if (ms[cnt] != NULL)
+						rte_pktmbuf_free(ms[cnt]);
+					rtc_stats_inc(&w->stats, RTC_DROP_fwd_no_mbuf);
+					continue;
+				}
+				m = fwd_rtp_remap(p, len[j], frame + hlen,
+						(uint16_t)(len[j] + FWD_EXT_GROW), vs->pt[kind[j]],
+						vs->local_ssrc[kind[j]], &from[kind[j]],
+						&vs->ext[kind[j]], &xc);
 			}
-			m = fwd_rtp_remap(p, len[j], frame + hlen, (uint16_t)(len[j] + FWD_EXT_GROW),
-					vs->pt[kind[j]], vs->local_ssrc[kind[j]], &from[kind[j]],
-					&vs->ext[kind[j]], &xc);
 			if (m == 0) {
 				rte_pktmbuf_free(ms[cnt]);
 				rtc_stats_inc(&w->stats, RTC_DROP_fwd_protect_failed);
@@ -1002,14 +1037,19 @@ worker_send_viewers(const struct dp *dp, struct worker *w, struct rte_mempool *p
 			continue;
 		srtp_protect_burst(w->srtp_eng, &vs->tx, pl, lens, cnt, res);
 		for (unsigned j = 0; j < cnt; j++) {
+			uint8_t *frame = pl[j] - hlen;
 			uint16_t fl;
 			if (res[j] != SRTP_RES_OK) {
 				rte_pktmbuf_free(ms[j]);
 				rtc_stats_inc(&w->stats, RTC_DROP_fwd_protect_failed);
 				continue;
 			}
-			fl = pkt_udp_build(pl[j] - hlen, vs->l2, vs->l2_len, &vs->flow, lens[j]);
-			rte_pktmbuf_trim(ms[j], (uint16_t)(rte_pktmbuf_data_len(ms[j]) - fl));
+			fl = pkt_udp_build(frame, vs->l2, vs->l2_len, &vs->flow, lens[j]);
+			/* a new mbuf or a received one: the frame is its data, no offloads */
+			ms[j]->data_off = (uint16_t)(frame - (uint8_t *)ms[j]->buf_addr);
+			ms[j]->data_len = fl;
+			ms[j]->pkt_len = fl;
+			ms[j]->ol_flags = 0;
 			vs->tx_packets++;
 			vs->tx_bytes += lens[j];
 			vs->fwd_packets++;
@@ -1017,6 +1057,7 @@ worker_send_viewers(const struct dp *dp, struct worker *w, struct rte_mempool *p
 			vs->tx_pkts[k[j]]++;
 			vs->tx_kind_bytes[k[j]] += ulen[j];
 			rtc_stats_inc(&w->stats, RTC_STAT_fwd_rtp);
+			w->stats.v[RTC_STAT_fwd_inplace] += took[j];
 			worker_tx(dp, w, ms[j]);
 		}
 	}
@@ -1075,18 +1116,20 @@ worker_fanout_prepare(const struct dp *dp, struct worker *w, struct rte_mempool 
 
 /*
  * @n unprotected RTP packets of publisher @pub (n <= WORKER_BURST): its audio to
- * the media pipeline, the export and the echo; everything forwarded to the
- * viewers of its stream here (one protect burst per viewer) and relayed to
- * the workers with viewers of it.
+ * the media pipeline, the export and the echo; everything relayed to the
+ * workers with viewers of its stream, then forwarded to its viewers here (one
+ * protect burst per viewer). @own[j]: the mbuf pkts[j] lies in, which the
+ * last viewer may take (then set to NULL); @own may be NULL.
  */
 static void
 worker_publisher_rtp(const struct dp *dp, struct worker *w, struct rte_mempool *pool,
-		struct wsess *pub, uint8_t *const pkts[], const uint16_t lens[], unsigned n,
-		uint64_t now_us)
+		struct wsess *pub, uint8_t *const pkts[], const uint16_t lens[],
+		struct rte_mbuf *own[], unsigned n, uint64_t now_us)
 {
 	const uint8_t *fw[WORKER_BURST];
+	struct rte_mbuf *fo[WORKER_BURST];
 	uint16_t fl[WORKER_BURST];
-	uint8_t kinds[WORKER_BURST];
+	uint8_t kinds[WORKER_BURST], src[WORKER_BURST];
 	unsigned nf = 0;
 	uint64_t remote;
 	struct wstream *st;
@@ -1118,6 +1161,9 @@ worker_publisher_rtp(const struct dp *dp, struct worker *w, struct rte_mempool *
 		fw[nf] = p;
 		fl[nf] = l;
 		kinds[nf] = (uint8_t)kind;
+		/* an unwrapped retransmission lies in w->unwrap, not in its mbuf */
+		fo[nf] = own != NULL && p == pl ? own[j] : NULL;
+		src[nf] = (uint8_t)j;
 		nf++;
 	}
 	if (nf == 0)
@@ -1125,13 +1171,17 @@ worker_publisher_rtp(const struct dp *dp, struct worker *w, struct rte_mempool *
 	st = &w->sess.streams[pub->stream];
 	if (st->pli_pending && now_us - st->last_pli_us >= 500000)
 		worker_request_keyframe(dp, w, pool, pub->stream, now_us);
-	worker_send_viewers(dp, w, pool, pub->stream, fw, fl, kinds, nf, now_us, pub->ext);
+	/* relayed first: a local viewer may rewrite the packet where it lies */
 	remote = worker_remote_viewers(dp, w, pub->stream);
 	for (unsigned j = 0; remote != 0 && j < nf; j++) {
 		struct dpmsg_relay r = {.version = DPMSG_VERSION, .type = DPMSG_RELAY_RTP,
 				.kind = kinds[j], .stream = pub->stream, .ext = pub->ext[kinds[j]]};
 		worker_relay(dp, w, pool, &r, fw[j], fl[j], remote);
 	}
+	worker_send_viewers(dp, w, pool, pub->stream, fw, fl, kinds, fo, nf, now_us, pub->ext);
+	for (unsigned f = 0; own != NULL && f < nf; f++)
+		if (fo[f] == NULL && fw[f] == pkts[src[f]])
+			own[src[f]] = NULL; /* taken by its last viewer */
 }
 
 /* Relayed messages from other workers (2+ workers); how many were handled. */
@@ -1154,8 +1204,9 @@ worker_relay_in(const struct dp *dp, struct worker *w, uint64_t now_us)
 				uint16_t l = rte_pktmbuf_data_len(ms[i]);
 				struct fwd_extmap from[2];
 				from[r.kind] = r.ext;
-				worker_send_viewers(dp, w, ms[i]->pool, r.stream, &p, &l, &r.kind, 1,
-						now_us, from);
+				/* the message's mbuf goes out to the last viewer here */
+				worker_send_viewers(dp, w, ms[i]->pool, r.stream, &p, &l, &r.kind,
+						&ms[i], 1, now_us, from);
 			}
 			else if (r.type == DPMSG_RELAY_SR)
 				worker_viewers_sr(dp, w, ms[i]->pool, r.stream, r.kind, r.src_ssrc,
@@ -1182,7 +1233,8 @@ worker_relay_in(const struct dp *dp, struct worker *w, uint64_t now_us)
 			}
 		}
 		rtc_stats_inc(&w->stats, RTC_STAT_relay_in);
-		rte_pktmbuf_free(ms[i]);
+		if (ms[i] != NULL)
+			rte_pktmbuf_free(ms[i]);
 	}
 	return n;
 }
@@ -1238,7 +1290,9 @@ worker_media_flow(const struct dp *dp, struct worker *w, struct rte_mbuf *m,
 	}
 	case WSESS_RTP:
 		if (meta->cls == DEMUX_RTP && s->role == 0) {
-			worker_publisher_rtp(dp, w, m->pool, s, &pl, &len, 1, now_us);
+			struct rte_mbuf *own = m;
+			worker_publisher_rtp(dp, w, m->pool, s, &pl, &len, &own, 1, now_us);
+			return own == NULL; /* taken by its last viewer */
 		} else if (meta->cls == DEMUX_RTCP && s->role == 1) {
 			/* a viewer's PLI/FIR: the publisher is asked for a keyframe */
 			if (fwd_rtcp_wants_keyframe(pl, len))
@@ -1394,7 +1448,7 @@ worker_free_rx(struct rte_mbuf **m, uint16_t n)
  * forwarding pass (worker_publisher_rtp: one protect burst per viewer).
  * What is not a session of this worker (to hand off, unknown) takes the
  * one-packet path. Every mbuf ends in @done (freed by the caller) or is
- * consumed (handed off).
+ * consumed (handed off, or sent on to a publisher's last viewer).
  */
 static void
 worker_rtp_batch(const struct dp *dp, struct worker *w, struct rte_mbuf **ms,
@@ -1412,6 +1466,7 @@ worker_rtp_batch(const struct dp *dp, struct worker *w, struct rte_mbuf **ms,
 	}
 	for (unsigned i = 0; i < n; i++) {
 		struct wsess *s = ss[i];
+		struct rte_mbuf *own[WORKER_BURST];
 		uint8_t *pl[WORKER_BURST], res[WORKER_BURST];
 		uint16_t lens[WORKER_BURST];
 		unsigned k = 0, ok = 0;
@@ -1425,32 +1480,37 @@ worker_rtp_batch(const struct dp *dp, struct worker *w, struct rte_mbuf **ms,
 			pl[k] = rte_pktmbuf_mtod_offset(ms[j], uint8_t *, meta[j].payload_off);
 			lens[k] = meta[j].payload_len;
 			wsess_rx_seen(s, lens[k], now_us);
-			done[(*n_done)++] = ms[j];
+			own[k] = ms[j];
 			k++;
 		}
 		if (!s->srtp_on) {
 			s->media.no_srtp += k;
 			w->stats.v[RTC_DROP_media_no_srtp] += k;
-			continue;
-		}
-		srtp_unprotect_burst(w->srtp_eng, &s->rx, pl, lens, k, res);
-		for (unsigned j = 0; j < k; j++) {
-			if (res[j] != SRTP_RES_OK) {
-				s->media.srtp_fail++;
-				rtc_stats_inc(&w->stats, RTC_DROP_srtp_unprotect_failed);
-				continue;
+			ok = 0;
+		} else {
+			srtp_unprotect_burst(w->srtp_eng, &s->rx, pl, lens, k, res);
+			for (unsigned j = 0; j < k; j++) {
+				if (res[j] != SRTP_RES_OK) {
+					s->media.srtp_fail++;
+					rtc_stats_inc(&w->stats, RTC_DROP_srtp_unprotect_failed);
+					done[(*n_done)++] = own[j];
+					continue;
+				}
+				wsess_rtp_received(s, pl[j], lens[j], now_us, &w->stats);
+				pl[ok] = pl[j];
+				lens[ok] = lens[j];
+				own[ok] = own[j];
+				ok++;
 			}
-			wsess_rtp_received(s, pl[j], lens[j], now_us, &w->stats);
-			pl[ok] = pl[j];
-			lens[ok] = lens[j];
-			ok++;
+			k = ok;
 		}
-		if (ok == 0)
-			continue;
-		if (s->role == 0)
-			worker_publisher_rtp(dp, w, ms[i]->pool, s, pl, lens, ok, now_us);
+		if (ok != 0 && s->role == 0)
+			worker_publisher_rtp(dp, w, ms[i]->pool, s, pl, lens, own, ok, now_us);
 		else
 			w->stats.v[RTC_DROP_rtp_not_forwarded] += ok;
+		for (unsigned j = 0; j < k; j++)
+			if (own[j] != NULL)
+				done[(*n_done)++] = own[j];
 	}
 }
 

@@ -485,6 +485,7 @@ checks(const struct opts *o, const struct sample *a, const struct sample *b,
 	        "no frame lost without a named drop counter");
 	bad += check(D(srtp_rx) == p, "every packet of the capture unprotected exactly once");
 	bad += check(D(fwd_rtp) == nv * p, "every packet forwarded to every viewer");
+	bad += check(D(fwd_inplace) == p, "the last viewer sent each packet in its received mbuf");
 	bad += check(
 	        D(tx_packets) == D(fwd_rtp) + D(rr_sent), "sent = forwarded + receiver reports");
 	bad += check(DD(tx_full) == 0 && DD(fwd_no_mbuf) == 0 && DD(fwd_protect_failed) == 0,

@@ -12,7 +12,8 @@
  * FWD_EXT_GROW longer than the input, keeps the payload byte for byte, and what
  * it writes parses (rtp.c) as an RFC 8285 block (32-bit aligned; two-byte only
  * if the viewer allows mixed) holding only the viewer's ids, each once, the mid
- * being the viewer's; its RTX wrap unwraps to it.
+ * being the viewer's; its RTX wrap unwraps to it. The in-place remap gives the
+ * same length, bytes and counts as the copying one.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -56,6 +57,30 @@ cfg_id(uint8_t b)
 	return (b & 0x80) ? b : (uint8_t)(b % 17);
 }
 
+/*
+ * The in-place remap, in an exact-size heap buffer of the room the worker
+ * gives it (the packet + FWD_EXT_GROW), against the copying one with the same
+ * room: the same length, bytes and counts.
+ */
+static void
+remap_inplace_same(const uint8_t *in, uint16_t len, const struct fwd_extmap *from,
+		const struct fwd_extmap *to)
+{
+	uint16_t cap = (uint16_t)(len + FWD_EXT_GROW), n, m;
+	struct fwd_ext_count c0 = {0, 0, 0}, c1 = {0, 0, 0};
+	uint8_t *out = malloc(cap), *buf = malloc(cap);
+
+	if (out == NULL || buf == NULL)
+		abort();
+	memcpy(buf, in, len);
+	n = fwd_rtp_remap(in, len, out, cap, 100, 0x01020304, from, to, &c0);
+	m = fwd_rtp_remap_inplace(buf, len, cap, 100, 0x01020304, from, to, &c1);
+	if (m != n || memcmp(buf, out, n) != 0 || memcmp(&c0, &c1, sizeof(c0)) != 0)
+		abort();
+	free(out);
+	free(buf);
+}
+
 static void
 fuzz_remap(const uint8_t cfg[16], const uint8_t *in, uint16_t len)
 {
@@ -87,6 +112,7 @@ fuzz_remap(const uint8_t cfg[16], const uint8_t *in, uint16_t len)
 	if (cfg[15] & 1) /* the common case: the viewer's ids are the publisher's */
 		memcpy(to.id, from.id, sizeof(to.id));
 	n = fwd_rtp_remap(in, len, out, sizeof(out), 100, 0x01020304, &from, &to, &c);
+	remap_inplace_same(in, len, &from, &to);
 	r = fwd_rtp_rewrite(in, len, plain, sizeof(plain), 100, 0x01020304);
 	if ((n == 0) != (r == 0))
 		abort();

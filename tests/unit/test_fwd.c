@@ -299,6 +299,38 @@ check_out(const uint8_t *out, uint16_t n, int form)
 	return p;
 }
 
+/*
+ * fwd_rtp_remap(), checked against fwd_rtp_remap_inplace() on a copy of @in
+ * in a buffer of @cap bytes: the same length, bytes and counts (when @cap
+ * holds the input, which the in-place form needs).
+ */
+static uint16_t
+remap_both(const uint8_t *in, uint16_t len, uint8_t *out, uint16_t cap, uint8_t pt, uint32_t ssrc,
+		const struct fwd_extmap *from, const struct fwd_extmap *to, struct fwd_ext_count *cnt)
+{
+	struct fwd_ext_count c0 = {0, 0, 0}, c1 = {0, 0, 0};
+	uint8_t buf[2048];
+	uint16_t m, mi;
+
+	assert_true(cap <= sizeof(buf));
+	m = fwd_rtp_remap(in, len, out, cap, pt, ssrc, from, to, &c0);
+	if (cap >= len) {
+		memcpy(buf, in, len);
+		mi = fwd_rtp_remap_inplace(buf, len, cap, pt, ssrc, from, to, &c1);
+		assert_int_equal(mi, m);
+		assert_memory_equal(buf, out, m);
+		assert_memory_equal(&c1, &c0, sizeof(c0));
+	} else {
+		assert_int_equal(fwd_rtp_remap_inplace(buf, len, cap, pt, ssrc, from, to, &c1), 0);
+	}
+	if (cnt != NULL) {
+		cnt->kept += c0.kept;
+		cnt->dropped += c0.dropped;
+		cnt->malformed += c0.malformed;
+	}
+	return m;
+}
+
 /* The element @id of @p: its length (-1 if absent) and its first byte in *b0. */
 static int
 el(const struct rtp_pkt *p, uint8_t id, const uint8_t **d)
@@ -328,7 +360,7 @@ test_remap_vector_mid(void **state)
 	assert_int_equal(fwd_rtp_payload(in, (uint16_t)n, &off, &plen), 0);
 	/* a viewer with the same id and mid: the packet as it was, PT and SSRC ours */
 	v = map_of(9, 0, 0, 0, 0, "0", 0);
-	m = fwd_rtp_remap(in, (uint16_t)n, out, sizeof(out), 96, 0xbbbb, &pub, &v, &c);
+	m = remap_both(in, (uint16_t)n, out, sizeof(out), 96, 0xbbbb, &pub, &v, &c);
 	assert_int_equal(m, n);
 	assert_memory_equal(out + 2, in + 2, 6);
 	assert_memory_equal(out + 12, in + 12, n - 12);
@@ -336,7 +368,7 @@ test_remap_vector_mid(void **state)
 	assert_int_equal(c.kept, 1);
 	/* another id (3): the element under it, same size */
 	v = map_of(3, 0, 0, 0, 0, "0", 0);
-	m = fwd_rtp_remap(in, (uint16_t)n, out, sizeof(out), 96, 0xbbbb, &pub, &v, &c);
+	m = remap_both(in, (uint16_t)n, out, sizeof(out), 96, 0xbbbb, &pub, &v, &c);
 	assert_int_equal(m, n);
 	{
 		static const uint8_t blk[8] = {0xbe, 0xde, 0, 1, 0x30, '0', 0, 0};
@@ -345,7 +377,7 @@ test_remap_vector_mid(void **state)
 	assert_memory_equal(out + 20, in + off, n - off);
 	/* its own mid ("video", RFC 9143 §15): rewritten, the block grows to 3 words */
 	v = map_of(3, 0, 0, 0, 0, "video", 0);
-	m = fwd_rtp_remap(in, (uint16_t)n, out, sizeof(out), 96, 0xbbbb, &pub, &v, &c);
+	m = remap_both(in, (uint16_t)n, out, sizeof(out), 96, 0xbbbb, &pub, &v, &c);
 	assert_int_equal(m, n + 4);
 	{
 		static const uint8_t blk[12] = {0xbe, 0xde, 0, 2, 0x34, 'v', 'i', 'd', 'e', 'o', 0, 0};
@@ -359,28 +391,28 @@ test_remap_vector_mid(void **state)
 	r = fwd_rtp_rewrite(in, (uint16_t)n, plain, sizeof(plain), 96, 0xbbbb);
 	c.dropped = 0;
 	v = map_of(0, 0, 0, 0, 0, "0", 0);
-	m = fwd_rtp_remap(in, (uint16_t)n, out, sizeof(out), 96, 0xbbbb, &pub, &v, &c);
+	m = remap_both(in, (uint16_t)n, out, sizeof(out), 96, 0xbbbb, &pub, &v, &c);
 	assert_int_equal(m, r);
 	assert_memory_equal(out, plain, r);
 	assert_int_equal(c.dropped, 1);
 	v = map_of(3, 0, 0, 0, 0, NULL, 0);
-	assert_int_equal(fwd_rtp_remap(in, (uint16_t)n, out, sizeof(out), 96, 0xbbbb, &pub, &v, &c), r);
-	assert_int_equal(fwd_rtp_remap(in, (uint16_t)n, out, sizeof(out), 96, 0xbbbb, NULL, &v, &c), r);
-	assert_int_equal(fwd_rtp_remap(in, (uint16_t)n, out, sizeof(out), 96, 0xbbbb, &pub, NULL, &c),
+	assert_int_equal(remap_both(in, (uint16_t)n, out, sizeof(out), 96, 0xbbbb, &pub, &v, &c), r);
+	assert_int_equal(remap_both(in, (uint16_t)n, out, sizeof(out), 96, 0xbbbb, NULL, &v, &c), r);
+	assert_int_equal(remap_both(in, (uint16_t)n, out, sizeof(out), 96, 0xbbbb, &pub, NULL, &c),
 			r);
 	/* every truncation: inside the header or the block, nothing; past it, a shorter payload */
 	v = map_of(3, 0, 0, 0, 0, "video", 0);
 	for (size_t cut = 0; cut < n; cut++) {
-		m = fwd_rtp_remap(in, (uint16_t)cut, out, sizeof(out), 96, 0xbbbb, &pub, &v, &c);
+		m = remap_both(in, (uint16_t)cut, out, sizeof(out), 96, 0xbbbb, &pub, &v, &c);
 		if (cut < 20)
 			assert_int_equal(m, 0);
 		else
 			assert_int_equal(m, cut + 4);
 	}
 	/* no room: 0, as the rewrite; room for the packet but not the grown block: without it */
-	assert_int_equal(fwd_rtp_remap(in, (uint16_t)n, out, 12, 96, 1, &pub, &v, &c), 0);
+	assert_int_equal(remap_both(in, (uint16_t)n, out, 12, 96, 1, &pub, &v, &c), 0);
 	c.dropped = 0;
-	assert_int_equal(fwd_rtp_remap(in, (uint16_t)n, out, (uint16_t)(n + 2), 96, 0xbbbb, &pub, &v,
+	assert_int_equal(remap_both(in, (uint16_t)n, out, (uint16_t)(n + 2), 96, 0xbbbb, &pub, &v,
 				 &c),
 			r);
 	assert_int_equal(c.dropped, 1);
@@ -409,13 +441,13 @@ test_remap_one_byte(void **state)
 	assert_int_equal(p.n_ext, 3);
 	/* the same ids: the block copied whole (its padding bytes too) */
 	v = pub;
-	m = fwd_rtp_remap(in, n, out, sizeof(out), 96, 0xbbbb, &pub, &v, &c);
+	m = remap_both(in, n, out, sizeof(out), 96, 0xbbbb, &pub, &v, &c);
 	assert_int_equal(m, n);
 	assert_memory_equal(out + 16, rfc_one, sizeof(rfc_one));
 	assert_int_equal(c.kept, 3);
 	/* other ids (14, 5, 7): rebuilt without the padding, 7 + 4 bytes = 3 words */
 	v = map_of(0, 14, 5, 7, 0, NULL, 0);
-	m = fwd_rtp_remap(in, n, out, sizeof(out), 96, 0xbbbb, &pub, &v, &c);
+	m = remap_both(in, n, out, sizeof(out), 96, 0xbbbb, &pub, &v, &c);
 	{
 		static const uint8_t blk[16] = {0xbe, 0xde, 0, 3, 0xe0, 0x01, 0x51, 0x02, 0x03, 0x73,
 				0x04, 0x05, 0x06, 0x07, 0, 0};
@@ -432,7 +464,7 @@ test_remap_one_byte(void **state)
 	/* a viewer without video-orientation: the rest, one word less */
 	c.dropped = c.kept = 0;
 	v = map_of(0, 14, 0, 7, 0, NULL, 0);
-	m = fwd_rtp_remap(in, n, out, sizeof(out), 96, 0xbbbb, &pub, &v, &c);
+	m = remap_both(in, n, out, sizeof(out), 96, 0xbbbb, &pub, &v, &c);
 	assert_int_equal(m, n - 4);
 	p = check_out(out, m, RTP_EXT_ONE_BYTE);
 	assert_int_equal(p.n_ext, 2);
@@ -443,7 +475,7 @@ test_remap_one_byte(void **state)
 	c.dropped = 0;
 	pub.id[FWD_EXT_TOFFSET] = 0;
 	v = map_of(0, 1, 2, 3, 0, NULL, 0);
-	m = fwd_rtp_remap(in, n, out, sizeof(out), 96, 0xbbbb, &pub, &v, &c);
+	m = remap_both(in, n, out, sizeof(out), 96, 0xbbbb, &pub, &v, &c);
 	p = check_out(out, m, RTP_EXT_ONE_BYTE);
 	assert_int_equal(p.n_ext, 2);
 	assert_int_equal(el(&p, 3, &d), -1);
@@ -451,7 +483,7 @@ test_remap_one_byte(void **state)
 	pub.id[FWD_EXT_TOFFSET] = 3;
 	/* a viewer id above 14: the two-byte form if it allows mixed, else that element dropped */
 	v = map_of(0, 1, 20, 3, 0, NULL, 1);
-	m = fwd_rtp_remap(in, n, out, sizeof(out), 96, 0xbbbb, &pub, &v, &c);
+	m = remap_both(in, n, out, sizeof(out), 96, 0xbbbb, &pub, &v, &c);
 	p = check_out(out, m, RTP_EXT_TWO_BYTE);
 	assert_int_equal(m, n + 4); /* 4 + 3 + 4 + 6 = 17 -> 20 */
 	assert_int_equal(out[16] << 8 | out[17], 0x1000);
@@ -460,7 +492,7 @@ test_remap_one_byte(void **state)
 	assert_int_equal(el(&p, 3, &d), 4);
 	c.dropped = 0;
 	v.mixed = 0;
-	m = fwd_rtp_remap(in, n, out, sizeof(out), 96, 0xbbbb, &pub, &v, &c);
+	m = remap_both(in, n, out, sizeof(out), 96, 0xbbbb, &pub, &v, &c);
 	p = check_out(out, m, RTP_EXT_ONE_BYTE);
 	assert_int_equal(p.n_ext, 2);
 	assert_int_equal(el(&p, 20, &d), -1);
@@ -472,14 +504,14 @@ test_remap_one_byte(void **state)
 		blk[6] = 0xf1; /* the second element's header */
 		n = rtp_with_block(in, blk, sizeof(blk));
 		v = map_of(0, 4, 5, 6, 0, NULL, 0);
-		m = fwd_rtp_remap(in, n, out, sizeof(out), 96, 0xbbbb, &pub, &v, &c);
+		m = remap_both(in, n, out, sizeof(out), 96, 0xbbbb, &pub, &v, &c);
 		p = check_out(out, m, RTP_EXT_ONE_BYTE);
 		assert_int_equal(p.n_ext, 1);
 		assert_int_equal(el(&p, 4, &d), 1);
 		assert_int_equal(m, n - 8);
 		/* with the same ids, not copied whole either (the viewer would stop there too, but
 		 * the block is rebuilt so that only mapped ids leave) */
-		m = fwd_rtp_remap(in, n, out, sizeof(out), 96, 0xbbbb, &pub, &pub, &c);
+		m = remap_both(in, n, out, sizeof(out), 96, 0xbbbb, &pub, &pub, &c);
 		p = check_out(out, m, RTP_EXT_ONE_BYTE);
 		assert_int_equal(p.n_ext, 1);
 	}
@@ -488,7 +520,7 @@ test_remap_one_byte(void **state)
 		static const uint8_t blk[8] = {0xbe, 0xde, 0, 1, 0x10, 0x01, 0x10, 0x02};
 		n = rtp_with_block(in, blk, sizeof(blk));
 		c.dropped = 0;
-		m = fwd_rtp_remap(in, n, out, sizeof(out), 96, 0xbbbb, &pub, &pub, &c);
+		m = remap_both(in, n, out, sizeof(out), 96, 0xbbbb, &pub, &pub, &c);
 		p = check_out(out, m, RTP_EXT_ONE_BYTE);
 		assert_int_equal(p.n_ext, 1);
 		assert_int_equal(el(&p, 1, &d), 1);
@@ -515,14 +547,14 @@ test_remap_two_byte(void **state)
 	assert_int_equal(p.n_ext, 3);
 	/* same ids, the viewer allows mixed: copied whole */
 	v = pub;
-	m = fwd_rtp_remap(in, n, out, sizeof(out), 96, 0xbbbb, &pub, &v, &c);
+	m = remap_both(in, n, out, sizeof(out), 96, 0xbbbb, &pub, &v, &c);
 	assert_int_equal(m, n);
 	assert_memory_equal(out + 16, rfc_two, sizeof(rfc_two));
 	/* the empty element needs the two-byte form: without mixed it is dropped and the rest
 	 * goes in the one-byte form */
 	c.dropped = 0;
 	v.mixed = 0;
-	m = fwd_rtp_remap(in, n, out, sizeof(out), 96, 0xbbbb, &pub, &v, &c);
+	m = remap_both(in, n, out, sizeof(out), 96, 0xbbbb, &pub, &v, &c);
 	p = check_out(out, m, RTP_EXT_ONE_BYTE);
 	assert_int_equal(p.n_ext, 2);
 	assert_int_equal(el(&p, 2, &d), 1);
@@ -533,7 +565,7 @@ test_remap_two_byte(void **state)
 	assert_int_equal(m, n - 4);
 	/* a viewer without playout-delay, mixed allowed: everything left fits one byte */
 	v = map_of(0, 9, 0, 0, 10, NULL, 1);
-	m = fwd_rtp_remap(in, n, out, sizeof(out), 96, 0xbbbb, &pub, &v, &c);
+	m = remap_both(in, n, out, sizeof(out), 96, 0xbbbb, &pub, &v, &c);
 	p = check_out(out, m, RTP_EXT_ONE_BYTE);
 	assert_int_equal(el(&p, 9, &d), 1);
 	assert_int_equal(el(&p, 10, &d), 4);
@@ -544,7 +576,7 @@ test_remap_two_byte(void **state)
 		n = rtp_with_block(in, blk, sizeof(blk));
 	}
 	v = map_of(0, 15, 0, 0, 255, NULL, 1);
-	m = fwd_rtp_remap(in, n, out, sizeof(out), 96, 0xbbbb, &pub, &v, &c);
+	m = remap_both(in, n, out, sizeof(out), 96, 0xbbbb, &pub, &v, &c);
 	p = check_out(out, m, RTP_EXT_TWO_BYTE);
 	assert_int_equal(el(&p, 15, &d), 1);
 	assert_int_equal(d[0], 0x7f);
@@ -554,18 +586,18 @@ test_remap_two_byte(void **state)
 		uint8_t blk[12] = {0x12, 0x34, 0, 2, 200, 1, 0x7f, 100, 3, 1, 2, 3};
 		c.malformed = 0;
 		n = rtp_with_block(in, blk, sizeof(blk));
-		m = fwd_rtp_remap(in, n, out, sizeof(out), 96, 0xbbbb, &pub, &v, &c);
+		m = remap_both(in, n, out, sizeof(out), 96, 0xbbbb, &pub, &v, &c);
 		p = check_out(out, m, RTP_EXT_NONE);
 		assert_int_equal(m, n - 12);
 		blk[0] = 0x10, blk[1] = 0x00, blk[8] = 4; /* 4 bytes of data, 3 left */
 		n = rtp_with_block(in, blk, sizeof(blk));
-		m = fwd_rtp_remap(in, n, out, sizeof(out), 96, 0xbbbb, &pub, &v, &c);
+		m = remap_both(in, n, out, sizeof(out), 96, 0xbbbb, &pub, &v, &c);
 		p = check_out(out, m, RTP_EXT_NONE);
 		assert_int_equal(c.malformed, 2);
 		/* ... and a lone id byte at the end of the block (no length byte) */
 		blk[3] = 1, blk[4] = 0, blk[5] = 0, blk[6] = 0, blk[7] = 200;
 		n = rtp_with_block(in, blk, 8);
-		m = fwd_rtp_remap(in, n, out, sizeof(out), 96, 0xbbbb, &pub, &v, &c);
+		m = remap_both(in, n, out, sizeof(out), 96, 0xbbbb, &pub, &v, &c);
 		p = check_out(out, m, RTP_EXT_NONE);
 		assert_int_equal(c.malformed, 3);
 	}
@@ -594,7 +626,7 @@ test_remap_rtx(void **state)
 	assert_int_equal(rtx[p.payload_off] << 8 | rtx[p.payload_off + 1], 1000); /* OSN */
 	assert_memory_equal(rtx + p.payload_off + 2, ext_pl, sizeof(ext_pl));
 	b = fwd_rtx_unwrap(rtx, r, back, sizeof(back), 96, 0xbbbb);
-	m = fwd_rtp_remap(in, n, plain, sizeof(plain), 96, 0xbbbb, &pub, &v, &c);
+	m = remap_both(in, n, plain, sizeof(plain), 96, 0xbbbb, &pub, &v, &c);
 	assert_int_equal(b, m);
 	assert_memory_equal(back, plain, m);
 	/* a publisher's RTX keeps its block through the unwrap (its ids are the section's) */
