@@ -38,6 +38,7 @@ struct config_key {
 
 #define CF_EMPTY 1u  /* CT_STR: "" is a value ("off", "none") */
 #define CF_SECRET 2u /* never shown by config_dump() (--check-config) nor GET /v1/config */
+#define CF_LIST 4u   /* comma-separated: in a file, indented lines continue the list */
 
 #define OFF(f) offsetof(struct rtc_config, f)
 
@@ -69,9 +70,10 @@ static const struct config_key config_keys[] = {
 	{"net.mac", CT_MAC, 0, 0, 0, "auto", "our MAC: 'auto' (the port's) or xx:xx:xx:xx:xx:xx"},
 	{"net.vlan", CT_U32, OFF(vlan), 0, 4094, "0", "802.1Q VLAN id, 0 = untagged"},
 	{"net.ipv4", CT_IP4LIST, 0, 0, 0, "198.18.0.2/24",
-			"our IPv4 addresses, comma-separated a.b.c.d/len (may be empty)"},
+			"our IPv4 addresses, comma-separated a.b.c.d/len (may be empty)", NULL,
+			CF_LIST},
 	{"net.ipv6", CT_IP6LIST, 0, 0, 0, "fd00:198:18::2/64",
-			"our IPv6 addresses, comma-separated addr/len (may be empty)"},
+			"our IPv6 addresses, comma-separated addr/len (may be empty)", NULL, CF_LIST},
 	{"net.ipv6_link_local", CT_BOOL, OFF(ipv6_link_local), 0, 0, "true",
 			"also answer on the fe80::/64 EUI-64 address of our MAC"},
 	{"net.media_port", CT_U32, OFF(media_port), 1, 65535, "20000",
@@ -95,11 +97,11 @@ static const struct config_key config_keys[] = {
 	{"http.cors_origins", CT_STR, STR(cors_origins), "*",
 			"origins allowed to call WHIP/WHEP from a browser: '*', a comma-separated list "
 			"of https://host[:port], or empty for no CORS",
-			NULL, CF_EMPTY},
+			NULL, CF_EMPTY | CF_LIST},
 	{"http.ice_servers", CT_STR, STR(ice_servers), "",
 			"STUN/TURN servers sent as Link rel=ice-server: comma-separated "
 			"stun:host:port or turn:host:port?transport=udp|user|credential",
-			NULL, CF_EMPTY | CF_SECRET},
+			NULL, CF_EMPTY | CF_SECRET | CF_LIST},
 	{"http.rate_limit", CT_U32, OFF(rate_limit), 0, 1000000, "20",
 			"requests per second per client address on the WHIP/WHEP listener; 0 = off"},
 	{"http.rate_burst", CT_U32, OFF(rate_burst), 1, 1000000, "40",
@@ -113,7 +115,7 @@ static const struct config_key config_keys[] = {
 	{"auth.tokens", CT_STR, STR(auth_tokens), "",
 			"static WHIP/WHEP Bearer tokens: comma-separated role:stream-pattern:token, "
 			"role publish|play|any, pattern exact or ending in '*'",
-			NULL, CF_EMPTY | CF_SECRET},
+			NULL, CF_EMPTY | CF_SECRET | CF_LIST},
 	{"auth.jwt_secret", CT_STR, STR(jwt_secret), "",
 			"HS256 key of signed tokens (JWT with claims stream, role, exp) minted by an "
 			"auth service; >= 32 bytes; empty = off",
@@ -158,7 +160,7 @@ static const struct config_key config_keys[] = {
 			ai_stt_modes},
 	{"ai.phrases", CT_STR, STR(ai_phrases),
 			"hello,stop,yes,no,what time is it,turn on the light,turn off the light,play music",
-			"the phrases ai.stt = grammar recognises, comma-separated"},
+			"the phrases ai.stt = grammar recognises, comma-separated", NULL, CF_LIST},
 	{"ai.threads", CT_U32, OFF(ai_threads), 1, 16, "1", "speech-to-text threads"},
 	{"ai.media_dir", CT_STR, STR(ai_media_dir), "",
 			"the directory the play command's files are read from (WAV, 16-bit PCM, "
@@ -513,21 +515,48 @@ struct config_load_ctx {
 	FILE *file;
 	int line;      /* lines read so far: the line the handler is called for */
 	int fail_line; /* line of the first bad key or value, 0 = none */
+	int cont_line; /* the last line read was indented: inih continues the key above */
+	int long_line; /* the first line longer than the reader's buffer, 0 = none */
+	int max_line;  /* that buffer (inih's INI_MAX_LINE), newline included */
+	char key[160]; /* the key of the last assignment, and its value so far (CF_LIST) */
+	char value[8192];
 	char *err;
 	size_t errlen;
 };
 
-/* inih's line reader, counting lines so that errors carry their own line. */
+/*
+ * inih's line reader: counts lines so that errors carry their own line, marks
+ * indented lines (a value continued), and turns a line longer than inih's
+ * buffer into a syntax error of its own line (the rest of it skipped), which
+ * config_load_file() then names: never half a line taken for a whole one.
+ */
 static char *
 config_ini_reader(char *str, int num, void *stream)
 {
 	struct config_load_ctx *lc = stream;
 	char *r = fgets(str, num, lc->file);
+	const char *t;
+	int ch;
 
-	if (r != NULL && strchr(r, '\n') != NULL)
-		lc->line++;
-	else if (r != NULL && feof(lc->file))
-		lc->line++; /* a last line without a newline */
+	if (r == NULL)
+		return NULL;
+	lc->line++;
+	lc->max_line = num;
+	if (strchr(r, '\n') == NULL && (ch = fgetc(lc->file)) != EOF && ch != '\n') {
+		/* more of the line than the buffer holds (a line that just fits, or
+		 * the last one without a newline, is whole) */
+		while ((ch = fgetc(lc->file)) != EOF && ch != '\n')
+			;
+		if (lc->long_line == 0)
+			lc->long_line = lc->line;
+		snprintf(str, (size_t)num, "\x01\n"); /* not INI: inih reports this line */
+		return str;
+	}
+	for (t = r; *t == ' ' || *t == '\t'; t++)
+		;
+	lc->cont_line = t != r && *t != '\0' && *t != '\n' && *t != '\r' && *t != ';' && *t != '#'
+				? lc->line
+				: 0;
 	return r;
 }
 
@@ -535,7 +564,9 @@ static int
 config_ini_handler(void *user, const char *section, const char *name, const char *value)
 {
 	struct config_load_ctx *lc = user;
+	const struct config_key *k;
 	char key[160];
+	size_t n;
 
 	if (lc->fail_line)
 		return 1; /* keep only the first error */
@@ -543,7 +574,25 @@ config_ini_handler(void *user, const char *section, const char *name, const char
 		snprintf(key, sizeof(key), "%s", name);
 	else
 		snprintf(key, sizeof(key), "%s.%s", section, name);
-	if (config_set(lc->c, key, value, lc->err, lc->errlen) != 0) {
+	k = config_find(key);
+	if (k != NULL && (k->flags & CF_LIST) && lc->cont_line == lc->line &&
+			strcmp(key, lc->key) == 0) {
+		/* an indented line: more items of the list above (one comma between) */
+		n = strlen(lc->value);
+		if (n != 0 && lc->value[n - 1] != ',' && *value != ',' && *value != '\0')
+			lc->value[n++] = ',';
+		if (n + strlen(value) >= sizeof(lc->value)) {
+			snprintf(lc->err, lc->errlen, "%s: the list is longer than %zu characters", key,
+					sizeof(lc->value) - 1);
+			lc->fail_line = lc->line;
+			return 0;
+		}
+		memcpy(lc->value + n, value, strlen(value) + 1);
+	} else {
+		snprintf(lc->key, sizeof(lc->key), "%s", key);
+		snprintf(lc->value, sizeof(lc->value), "%s", value);
+	}
+	if (config_set(lc->c, key, lc->value, lc->err, lc->errlen) != 0) {
 		lc->fail_line = lc->line;
 		return 0;
 	}
@@ -571,7 +620,12 @@ config_load_file(struct rtc_config *c, const char *path, char *err, size_t errle
 	}
 	if (rc != 0) {
 		/* inih reports the first bad line, of syntax or of a key we refused */
-		if (lc.fail_line != 0 && lc.fail_line == rc)
+		if (lc.long_line != 0 && lc.long_line == rc)
+			snprintf(err, errlen,
+					"%s:%d: line longer than %d characters (the INI reader's limit); "
+					"continue a list on indented lines",
+					path, rc, lc.max_line - 1);
+		else if (lc.fail_line != 0 && lc.fail_line == rc)
 			snprintf(err, errlen, "%s:%d: %s", path, rc, why);
 		else
 			snprintf(err, errlen, "%s:%d: not 'key = value', '[section]' or a comment",
@@ -764,6 +818,32 @@ dump_comment(FILE *out, const char *text)
 	}
 }
 
+/*
+ * name = a comma-separated list: a long one continued on indented lines, a few
+ * items per line (what config_load_file() joins back), so that no line
+ * outgrows the INI reader's.
+ */
+static void
+dump_list(FILE *out, const char *name, const char *list)
+{
+	size_t col = (size_t)fprintf(out, "%s = ", name);
+	const char *item = list;
+	int first = 1; /* of its line */
+
+	while (*item != '\0') {
+		const char *comma = strchr(item, ',');
+		size_t n = comma != NULL ? (size_t)(comma - item) : strlen(item);
+		if (!first && col + n + 1 > 96) {
+			fputs("\n    ", out); /* the comma stays at the end of the line above */
+			col = 4;
+		}
+		col += (size_t)fprintf(out, "%.*s%s", (int)n, item, comma != NULL ? "," : "");
+		first = 0;
+		item += n + (comma != NULL);
+	}
+	fputc('\n', out);
+}
+
 void
 config_dump(const struct rtc_config *c, FILE *out)
 {
@@ -789,7 +869,10 @@ config_dump(const struct rtc_config *c, FILE *out)
 			continue;
 		}
 		config_format(c, &config_keys[i], val, sizeof(val));
-		fprintf(out, "%s = %s\n", dot + 1, val);
+		if (config_keys[i].flags & CF_LIST)
+			dump_list(out, dot + 1, val);
+		else
+			fprintf(out, "%s = %s\n", dot + 1, val);
 	}
 }
 

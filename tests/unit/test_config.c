@@ -843,6 +843,111 @@ test_config_file_indented_line_continues_value(void **state)
 			"net.vlan: 'media_port = 3478'");
 }
 
+/* A comma list of @n phrases "phrase number i" (what ai.phrases takes). */
+static void
+phrase_list(char *buf, size_t len, unsigned n)
+{
+	size_t o = 0;
+
+	buf[0] = '\0';
+	for (unsigned i = 0; i < n; i++)
+		o += (size_t)snprintf(buf + o, len - o, "%sphrase number %u", i ? "," : "", i);
+}
+
+static void
+test_config_file_long_line_is_named(void **state)
+{
+	char text[1200], list[800];
+
+	(void)state;
+	/* longer than the INI reader's buffer: that line is the error, never half of it */
+	phrase_list(list, sizeof(list), 30);
+	snprintf(text, sizeof(text), "[net]\nvlan = 3\n[ai]\nphrases = %s\n[log]\nlevel = info\n", list);
+	expect_file_error(text, 4, "line longer than");
+	/* the last line, without a newline */
+	snprintf(text, sizeof(text), "[ai]\nphrases = %s", list);
+	expect_file_error(text, 2, "line longer than");
+}
+
+static void
+test_config_file_list_continues_on_indented_lines(void **state)
+{
+	struct rtc_config c, want;
+	char err[CONFIG_ERR_LEN] = "", list[800], text[1200];
+	const char *p;
+
+	(void)state;
+	phrase_list(list, sizeof(list), 30);
+	/* the 30 phrases over 3 lines: with and without a comma at the line ends,
+	 * a comment line between (skipped), a later key as usual */
+	snprintf(text, sizeof(text),
+			"[ai]\nphrases = %.*s\n    %.*s,\n; a comment\n\t%s\n[net]\nvlan = 5\n",
+			(int)(strchr(list + 150, ',') - list), list,
+			(int)(strchr(list + 320, ',') - strchr(list + 150, ',') - 1),
+			strchr(list + 150, ',') + 1, strchr(list + 320, ',') + 1);
+	p = write_tmp(text);
+	config_defaults(&c);
+	if (config_load_file(&c, p, err, sizeof(err)) != 0)
+		fail_msg("%s\n%s", err, text);
+	assert_string_equal(c.ai_phrases, list);
+	assert_int_equal(c.vlan, 5);
+	/* a new assignment of the key starts the list again */
+	p = write_tmp("[ai]\nphrases = a,b\n  c\nphrases = d\n  e\n");
+	config_defaults(&c);
+	assert_int_equal(config_load_file(&c, p, err, sizeof(err)), 0);
+	assert_string_equal(c.ai_phrases, "d,e");
+	p = write_tmp("[net]\nipv4 = 10.0.0.1/24,\n  10.0.1.1/24\n");
+	config_defaults(&c);
+	assert_int_equal(config_load_file(&c, p, err, sizeof(err)), 0);
+	config_defaults(&want);
+	assert_int_equal(config_set(&want, "net.ipv4", "10.0.0.1/24,10.0.1.1/24", err, sizeof(err)), 0);
+	assert_config_same(&c, &want);
+	/* a list that outgrows its value: the line where it does, the key and the problem */
+	{
+		char big[4000];
+		size_t o = (size_t)snprintf(big, sizeof(big), "[ai]\nphrases = "), total = 0;
+		int line = 2, bad = 0;
+		for (unsigned i = 0; i < 140; i++) {
+			if (i != 0 && i % 10 == 0) {
+				o += (size_t)snprintf(big + o, sizeof(big) - o, "\n  ");
+				line++;
+			}
+			total += (i ? 1 : 0) + (size_t)snprintf(NULL, 0, "phrase number %u", i);
+			if (total >= sizeof(c.ai_phrases) && bad == 0)
+				bad = line;
+			o += (size_t)snprintf(big + o, sizeof(big) - o, "%sphrase number %u",
+					i % 10 ? "," : "", i);
+		}
+		assert_true(bad > 2);
+		expect_file_error(big, bad, "ai.phrases: ");
+	}
+}
+
+static void
+test_config_long_list_dumps_and_loads_back(void **state)
+{
+	struct rtc_config c, back;
+	char err[CONFIG_ERR_LEN] = "", list[2000];
+	char *d1, *d2, *line;
+
+	(void)state;
+	phrase_list(list, sizeof(list), 100);
+	config_defaults(&c);
+	assert_int_equal(config_set(&c, "ai.phrases", list, err, sizeof(err)), 0);
+	d1 = dump_str(&c);
+	for (line = d1; *line != '\0'; line += strcspn(line, "\n") + (line[strcspn(line, "\n")] != 0))
+		if (strcspn(line, "\n") > 100)
+			fail_msg("a dumped line of %zu characters: %.60s...", strcspn(line, "\n"), line);
+	config_defaults(&back);
+	if (config_load_file(&back, write_tmp(d1), err, sizeof(err)) != 0)
+		fail_msg("the dump does not load: %s\n%s", err, d1);
+	assert_string_equal(back.ai_phrases, list);
+	d2 = dump_str(&back);
+	assert_string_equal(d1, d2);
+	free(d1);
+	free(d2);
+}
+
 static void
 test_config_file_sectionless_full_keys(void **state)
 {
@@ -1089,6 +1194,9 @@ main(void)
 		T(test_config_defaults_are_valid),
 		T(test_config_defaults_dump_load_round_trip),
 		T(test_config_changed_dump_load_round_trip),
+		T(test_config_file_long_line_is_named),
+		T(test_config_file_list_continues_on_indented_lines),
+		T(test_config_long_list_dumps_and_loads_back),
 		T(test_config_empty_address_lists_round_trip),
 		T(test_config_help_lists_every_key),
 		T(test_config_u32_ranges),
