@@ -62,6 +62,28 @@ expect 0 "--check-config prints the defaults" \
 	"[dataplane]|[net]|ipv4 = 198.18.0.2/24|ipv6 = fd00:198:18::2/64|media_port = 20000|port = auto" \
 	--check-config
 expect_no "EAL:" "--check-config does not start EAL"
+# docs/rtcedge.ini is what --check-config prints for the defaults
+if diff -u "$(dirname "$0")/../../docs/rtcedge.ini" "$WORK/out" >"$WORK/diff"; then
+	echo "ok: docs/rtcedge.ini is the defaults' --check-config"
+	passed=$((passed + 1))
+else
+	echo "FAIL: docs/rtcedge.ini differs from --check-config (regenerate it):"
+	head -20 "$WORK/diff" | sed 's/^/    | /'
+	failed=$((failed + 1))
+fi
+# a list over indented lines; a line longer than the INI reader's buffer
+{
+	printf '[ai]\nphrases = '
+	for i in $(seq 0 9); do printf 'phrase number %d,' "$i"; done
+	printf '\n    '
+	for i in $(seq 10 19); do printf 'phrase number %d,' "$i"; done
+	printf '\n\tphrase number 20\n'
+} >"$WORK/list.ini"
+expect 0 "--check-config joins a list continued on indented lines" \
+	"phrase number 9,|phrase number 19,|phrase number 20" --check-config -c "$WORK/list.ini"
+tr -d '\n\t' <"$WORK/list.ini" | sed 's/^\[ai\]/[ai]\n/' >"$WORK/long.ini"
+expect 78 "a line longer than 199 characters is named" \
+	"long.ini:2: line longer than 199 characters" --check-config -c "$WORK/long.ini"
 expect 0 "--check-config with --set" "vlan = 100|media_port = 3478|ipv4 = 10.1.2.3/16" \
 	--check-config --set net.vlan=100 -s net.media_port=3478 --set=net.ipv4=10.1.2.3/16
 expect 0 "--check-config empty IPv4 list, IPv6 only" "ipv4 = |ipv6 = 2001:db8::5/64" \
