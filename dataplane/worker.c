@@ -879,6 +879,30 @@ worker_export_out(const struct dp *dp, struct worker *w, struct rte_mempool *poo
 }
 
 /*
+ * Injected audio holds the session's outgoing audio this long after its last
+ * packet: the backend's RTP in that time is dropped (counted), so the two
+ * never interleave on the one stream (a say is heard whole, then the backend
+ * again; a stop command ends the hold within this time).
+ */
+#define WORKER_INJ_HOLD_US 100000
+
+/*
+ * An RTP packet @rtp (from the backend, or the client's own for the echo)
+ * about to go out as voice session @s's audio: its source's numbering mapped
+ * into the session's one outgoing stream (s->voice_out's shifts, which the
+ * caller applies).
+ */
+static void
+worker_voice_map(struct wsess *s, const uint8_t *rtp, uint16_t len, uint64_t now_us)
+{
+	if (len < 12)
+		return;
+	fwd_seqmap_next(&s->voice_out, fwd_rtp_ssrc(rtp, len), (uint16_t)(rtp[2] << 8 | rtp[3]),
+			(uint32_t)rtp[4] << 24 | (uint32_t)rtp[5] << 16 | (uint32_t)rtp[6] << 8 | rtp[7],
+			s->clock[0], now_us);
+}
+
+/*
  * The transceiver export, in: plain RTP from export.target to a session's export
  * port becomes that session's outgoing audio (our payload type and SSRC, the
  * backend's sequence numbers and timestamps), protected and sent on its pair.
@@ -886,7 +910,7 @@ worker_export_out(const struct dp *dp, struct worker *w, struct rte_mempool *poo
  */
 static int
 worker_export_in(const struct dp *dp, struct worker *w, struct rte_mbuf *m,
-		const struct pkt_media *meta)
+		const struct pkt_media *meta, uint64_t now_us)
 {
 	int32_t idx = export_port_index(&dp->nif, rte_be_to_cpu_16(meta->flow.lport));
 	uint32_t own = idx >= 0 && dp->exp_owner != NULL ? dp->exp_owner[idx] : 0;
@@ -919,8 +943,13 @@ worker_export_in(const struct dp *dp, struct worker *w, struct rte_mbuf *m,
 		rtc_stats_inc(&w->stats, RTC_DROP_export_no_session);
 		return 0;
 	}
+	if (s->inj_last_us != 0 && now_us - s->inj_last_us < WORKER_INJ_HOLD_US) {
+		rtc_stats_inc(&w->stats, RTC_DROP_export_in_muted);
+		return 0;
+	}
+	worker_voice_map(s, pl, meta->payload_len, now_us);
 	if (worker_send_srtp(dp, w, m->pool, s, 0, pl, meta->payload_len, s->pt[0],
-			    s->local_ssrc[0], 0, 0) == 0) {
+			    s->local_ssrc[0], s->voice_out.seq_add, s->voice_out.ts_add) == 0) {
 		s->tx_pkts[0]++;
 		s->tx_kind_bytes[0] += meta->payload_len;
 		rtc_stats_inc(&w->stats, RTC_STAT_export_in);
@@ -1146,9 +1175,12 @@ worker_publisher_rtp(const struct dp *dp, struct worker *w, struct rte_mempool *
 			if (pub->export_audio)
 				worker_export_out(dp, w, pool, pub, pl, len, now_us);
 			/* voice echo: its audio back to it, as our track */
+			if (pub->echo && pub->local_ssrc[0] != 0)
+				worker_voice_map(pub, pl, len, now_us);
 			if (pub->echo && pub->local_ssrc[0] != 0 &&
 					worker_send_srtp(dp, w, pool, pub, 0, pl, len, pub->pt[0],
-							pub->local_ssrc[0], 0, 0) == 0) {
+							pub->local_ssrc[0], pub->voice_out.seq_add,
+							pub->voice_out.ts_add) == 0) {
 				rtc_stats_inc(&w->stats, RTC_STAT_echo_rtp);
 				pub->tx_pkts[0]++;
 				pub->tx_kind_bytes[0] += len;
@@ -1346,7 +1378,7 @@ worker_media(const struct dp *dp, struct worker *w, struct rte_mbuf *m,
 	if (!m->hash.usr)
 		rtc_stats_inc(&w->stats, cls_stat[meta->cls]);
 	if (meta->flow.lport != rte_cpu_to_be_16(dp->nif.media_port))
-		return worker_export_in(dp, w, m, meta);
+		return worker_export_in(dp, w, m, meta, now_us);
 	if (meta->cls != DEMUX_STUN)
 		return worker_media_flow(dp, w, m, meta, now_us);
 	switch (wsess_stun(&w->sess, now_us, &meta->flow, rte_pktmbuf_mtod(m, const uint8_t *),
@@ -1584,7 +1616,7 @@ worker_rx_burst(const struct dp *dp, struct worker *w, struct rte_mbuf **pkts, u
 
 /* DTLS datagrams the control lcore wrote: headers prepended, sent on the session's pair. */
 static unsigned
-worker_dtls_down(const struct dp *dp, struct worker *w)
+worker_dtls_down(const struct dp *dp, struct worker *w, uint64_t now_us)
 {
 	struct rte_mbuf *ms[WORKER_BURST];
 	unsigned n = rte_ring_dequeue_burst(w->dtls_down, (void **)ms, WORKER_BURST, NULL);
@@ -1609,7 +1641,7 @@ worker_dtls_down(const struct dp *dp, struct worker *w)
 		if (d->kind == DPMSG_DGRAM_AUDIO) {
 			/* injected audio (say): our RTP header, then the session's SRTP */
 			uint8_t *rtp = (uint8_t *)rte_pktmbuf_prepend(m, 12), *pl[1], res[1];
-			uint16_t lens[1];
+			uint16_t lens[1], seq;
 			uint32_t ts = d->ts;
 			if (rtp == NULL || !s->srtp_on || s->pt[0] == DPMSG_PT_NONE ||
 					rte_pktmbuf_append(m, SRTP_MAX_TRAILER) == NULL) {
@@ -1617,11 +1649,16 @@ worker_dtls_down(const struct dp *dp, struct worker *w)
 				rte_pktmbuf_free(m);
 				continue;
 			}
+			/* the session's one outgoing audio stream (worker_voice_map) */
+			fwd_seqmap_next(&s->voice_out, s->local_ssrc[0], s->inj_seq, ts, s->clock[0],
+					now_us);
+			seq = (uint16_t)(s->inj_seq++ + s->voice_out.seq_add);
+			ts += s->voice_out.ts_add;
+			s->inj_last_us = now_us;
 			rtp[0] = 0x80;
 			rtp[1] = (uint8_t)((d->marker ? 0x80 : 0) | (s->pt[0] & 0x7f));
-			rtp[2] = (uint8_t)(s->inj_seq >> 8);
-			rtp[3] = (uint8_t)s->inj_seq;
-			s->inj_seq++;
+			rtp[2] = (uint8_t)(seq >> 8);
+			rtp[3] = (uint8_t)seq;
 			rtp[4] = (uint8_t)(ts >> 24), rtp[5] = (uint8_t)(ts >> 16);
 			rtp[6] = (uint8_t)(ts >> 8), rtp[7] = (uint8_t)ts;
 			rtp[8] = (uint8_t)(s->local_ssrc[0] >> 24), rtp[9] = (uint8_t)(s->local_ssrc[0] >> 16);
@@ -1693,7 +1730,7 @@ worker_control(const struct dp *dp, struct worker *w, uint64_t now_us)
 	unsigned n, n_ev = 0, n_dtls;
 
 	/* DTLS first: a session's close_notify was queued before its DEL */
-	n_dtls = worker_dtls_down(dp, w);
+	n_dtls = worker_dtls_down(dp, w, now_us);
 	n = rte_ring_dequeue_burst_elem(w->cmd_ring, cmd, sizeof(cmd[0]), RTE_DIM(cmd), NULL);
 	for (unsigned i = 0; i < n; i++) {
 		int got_ev = wsess_apply(&w->sess, &cmd[i], now_us, &ev[n_ev], &w->stats);

@@ -95,6 +95,14 @@ struct wsess {
 	uint64_t sr_sent, rr_sent;
 	uint64_t remb_bps, remb_us; /* viewers: their last REMB, and when */
 	uint16_t inj_seq;           /* voice: our injected audio's sequence numbers */
+	/*
+	 * voice: our outgoing audio is one RTP stream whatever feeds it (injected
+	 * say/play, the export's backend, the echo): each source's numbering mapped
+	 * to continue the stream (fwd_seqmap keyed by the source: our SSRC for
+	 * injected audio, the sender's SSRC otherwise); when injected audio last went
+	 */
+	struct fwd_seqmap voice_out;
+	uint64_t inj_last_us;
 	struct wsess_media_stats media;
 	struct srtp_ctx rx; /* SRTP_DIR_INBOUND, the peer's keys */
 	struct srtp_ctx tx; /* SRTP_DIR_OUTBOUND, ours */

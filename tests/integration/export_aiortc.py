@@ -12,12 +12,16 @@ Also: the backend gets RTP version 2 with the client's Opus payload type,
 unencrypted (its payloads decode: the correlation proves it); datagrams to
 an export port from another address, or to the port of no exported session,
 are dropped and counted; a bad export.target is refused naming the key.
+A say command on the exported session speaks alone: the backend's audio is
+held (export_in_muted) while it plays, and the client receives one RTP
+stream throughout (sequence numbers one apart, timestamps never back).
 
   export_aiortc.py RTCEDGE
 
 Skips (77) without root, TAP, aiortc, numpy or espeak-ng.
 """
 import asyncio
+import json
 import os
 import shutil
 import socket
@@ -96,6 +100,15 @@ async def run(exe):
         th.start()
         rec = []
         record_audio(pc, rec)
+        # every RTP packet the client's receiver gets: (sequence number, timestamp)
+        from aiortc.rtcrtpreceiver import RTCRtpReceiver
+        rtp_in = []
+        handle_rtp = RTCRtpReceiver._handle_rtp_packet
+
+        async def spy(self, packet, arrival_time_ms):
+            rtp_in.append((packet.sequence_number, packet.timestamp))
+            return await handle_rtp(self, packet, arrival_time_ms)
+        RTCRtpReceiver._handle_rtp_packet = spy
         pc.addTrack(MediaPlayer(wav, loop=True).audio)
         await pc.setLocalDescription(await pc.createOffer())
         opus_pt = int([ln for ln in pc.localDescription.sdp.splitlines()
@@ -104,6 +117,7 @@ async def run(exe):
                              {"Content-Type": "application/sdp"})
         check(st == 201 and "a=sendrecv" in body.decode(), "WHIP POST 201, answered sendrecv",
               "%d %s" % (st, body[:200]))
+        sid = h["location"][0].rsplit("/", 1)[1]
         await pc.setRemoteDescription(RTCSessionDescription(sdp=body.decode(), type="answer"))
         st = await wait_connected(pc)
         check(st == "connected", "connected", st)
@@ -133,6 +147,30 @@ async def run(exe):
             check(corr > CORR_MIN, "the client hears its speech back through the backend", corr)
         else:
             check(False, "the client decodes audio from the backend")
+
+        # a say on the exported session: it speaks alone (the backend's audio held while
+        # it plays), and the client's one stream stays one stream
+        c0 = d.rest_json("GET", "/v1/stats")["workers"][0]
+        n0 = len(rtp_in)
+        st, _, b = d.rest("POST", "/v1/commands",
+                          json.dumps({"type": "say", "session": sid, "text": "one two three"}),
+                          {"Content-Type": "application/json"})
+        check(st == 202, "say on the exported session accepted", (st, b[:200]))
+        await asyncio.sleep(3.0)
+        c1 = d.rest_json("GET", "/v1/stats")["workers"][0]
+        said = c1["counters"]["tts_rtp"] - c0["counters"]["tts_rtp"]
+        muted = c1["drops"].get("export_in_muted", 0) - c0["drops"].get("export_in_muted", 0)
+        print("say: %d packets injected, %d of the backend's held meanwhile" % (said, muted))
+        check(said > 20 and muted > 20, "the say went out, the backend's audio held meanwhile",
+              (said, muted))
+        seen = rtp_in[n0:]
+        steps = [(b[0] - a[0]) % 65536 for a, b in zip(seen, seen[1:])]
+        back = [(b[1] - a[1]) % (1 << 32) >= (1 << 31) for a, b in zip(seen, seen[1:])]
+        print("client: %d packets over the say, sequence steps %s, timestamps back %d" %
+              (len(seen), sorted(set(steps)), sum(back)))
+        check(len(seen) > 100 and set(steps) <= {1, 2, 3} and not any(back),
+              "the client receives one stream across the say (no jump, no repeat)",
+              (len(seen), sorted(set(steps))[:10], sum(back)))
 
         # strangers: another address to the session's export port, our address to the
         # port of a session index nobody has
