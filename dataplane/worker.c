@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include <rte_cycles.h>
 #include <rte_ethdev.h>
@@ -569,9 +570,12 @@ worker_publisher_rtcp(const struct dp *dp, struct worker *w, struct rte_mempool 
 	}
 }
 
-/* A viewer's report blocks on our SRs: RTT = (now - when the SR left) - DLSR (RFC 3550 §6.4.1). */
+/*
+ * A peer's report blocks on our SRs: RTT = (now - when the SR left) - DLSR
+ * (RFC 3550 §6.4.1); a viewer's (@remb) REMB too.
+ */
 static void
-worker_viewer_reports(struct wsess *vs, const uint8_t *buf, uint16_t len, uint64_t now_us)
+worker_peer_reports(struct wsess *vs, const uint8_t *buf, uint16_t len, uint64_t now_us, int remb)
 {
 	struct rtcp_iter it;
 	struct rtcp_pkt p;
@@ -589,9 +593,10 @@ worker_viewer_reports(struct wsess *vs, const uint8_t *buf, uint16_t len, uint64
 			blocks = sr.blocks;
 			n = sr.rc;
 		} else {
-			struct rtcp_remb remb;
-			if (p.pt == 206 && p.count == RTCP_PSFB_AFB && rtcp_remb_parse(&p, &remb) == 0) {
-				vs->remb_bps = remb.bitrate;
+			struct rtcp_remb rm;
+			if (remb && p.pt == 206 && p.count == RTCP_PSFB_AFB &&
+					rtcp_remb_parse(&p, &rm) == 0) {
+				vs->remb_bps = rm.bitrate;
 				vs->remb_us = now_us;
 			}
 			continue;
@@ -612,7 +617,24 @@ worker_viewer_reports(struct wsess *vs, const uint8_t *buf, uint16_t len, uint64
 	}
 }
 
-/* Receiver reports to every publisher on this worker, once a second. */
+/* Wall-clock time in NTP format (RFC 5905: seconds since 1900, 32.32 fixed point). */
+static uint64_t
+worker_ntp_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts); /* vDSO: no system call */
+	return ((uint64_t)ts.tv_sec + UINT64_C(2208988800)) << 32 |
+	       (uint64_t)(((uint64_t)ts.tv_nsec << 32) / 1000000000u);
+}
+
+/*
+ * Receiver reports to every publisher on this worker, once a second. A voice
+ * session that we send audio to (say/play, echo, the export's backend) gets
+ * a sender report of that stream instead (RFC 3550 §6.4.1: its NTP and RTP
+ * time now, our packet and octet counts), carrying the same report blocks;
+ * its receiver's reports on it give the session's audio RTT.
+ */
 static void
 worker_rtcp_tick(const struct dp *dp, struct worker *w, uint64_t now_us)
 {
@@ -627,17 +649,32 @@ worker_rtcp_tick(const struct dp *dp, struct worker *w, uint64_t now_us)
 		struct rtcp_builder b;
 		uint8_t out[224];
 		unsigned nb = 0;
-		int n;
+		uint64_t ntp = 0;
+		uint32_t sender;
+		int n, voice;
 		if (!s->active || s->role != 0 || !s->srtp_on || !s->has_flow)
 			continue;
 		for (int k = 0; k < 2; k++)
 			if (s->rx_on[k] && rtp_stats_report(&s->rx_stats[k], now_us, &rb[nb]) == 0)
 				nb++;
-		if (nb == 0)
+		voice = s->local_ssrc[0] != 0 && s->tx_pkts[0] != 0 && s->voice_out.on;
+		if (nb == 0 && !voice)
 			continue;
 		rtcp_build_begin(&b, out, sizeof(out));
-		rtcp_build_rr(&b, worker_rtcp_ssrc(w, s), rb, nb);
-		rtcp_build_sdes_cname(&b, worker_rtcp_ssrc(w, s), RTCP_CNAME, sizeof(RTCP_CNAME) - 1);
+		if (voice) {
+			/* the RTP time now: the last packet's, plus the time since */
+			uint32_t clock = s->clock[0] ? s->clock[0] : 48000;
+			uint32_t ts = s->voice_out.last_ts +
+				      (uint32_t)((now_us - s->voice_out.last_us) * clock / 1000000);
+			ntp = worker_ntp_now();
+			sender = s->local_ssrc[0];
+			rtcp_build_sr(&b, sender, ntp, ts, (uint32_t)s->tx_pkts[0],
+					(uint32_t)s->tx_kind_bytes[0], rb, nb);
+		} else {
+			sender = worker_rtcp_ssrc(w, s);
+			rtcp_build_rr(&b, sender, rb, nb);
+		}
+		rtcp_build_sdes_cname(&b, sender, RTCP_CNAME, sizeof(RTCP_CNAME) - 1);
 		/* REMB (draft-alvestrand-rmcat-remb): the cap, or the lowest recent REMB of the
 		 * stream's viewers on this worker when lower */
 		if (dp->remb_max_bps != 0) {
@@ -663,14 +700,21 @@ worker_rtcp_tick(const struct dp *dp, struct worker *w, uint64_t now_us)
 				if (s->remote_ssrc[k] != 0)
 					ssrcs[ns++] = s->remote_ssrc[k];
 			if (ns > 0) {
-				rtcp_build_remb(&b, worker_rtcp_ssrc(w, s), bps, ssrcs, ns);
+				rtcp_build_remb(&b, sender, bps, ssrcs, ns);
 				s->remb_bps = bps;
 			}
 		}
 		n = rtcp_build_end(&b);
 		if (n > 0 && worker_send_srtp(dp, w, dp->pool, s, 1, out, (uint16_t)n, -1, 0, 0, 0) == 0) {
-			s->rr_sent++;
-			rtc_stats_inc(&w->stats, RTC_STAT_rr_sent);
+			if (voice) {
+				s->sr_lsr[0] = (uint32_t)(ntp >> 16);
+				s->sr_sent_us[0] = now_us;
+				s->sr_sent++;
+				rtc_stats_inc(&w->stats, RTC_STAT_sr_sent);
+			} else {
+				s->rr_sent++;
+				rtc_stats_inc(&w->stats, RTC_STAT_rr_sent);
+			}
 			if (s->remb_bps != 0)
 				rtc_stats_inc(&w->stats, RTC_STAT_remb_sent);
 		}
@@ -1330,7 +1374,7 @@ worker_media_flow(const struct dp *dp, struct worker *w, struct rte_mbuf *m,
 			if (fwd_rtcp_wants_keyframe(pl, len))
 				worker_request_keyframe(dp, w, m->pool, s->stream, now_us);
 			worker_serve_nack(dp, w, m->pool, s, pl, len);
-			worker_viewer_reports(s, pl, len, now_us);
+			worker_peer_reports(s, pl, len, now_us, 1);
 			if (s->remb_us == now_us && s->remb_bps != 0) {
 				/* its REMB to a publisher on another worker (its cap, worker_rtcp_tick) */
 				int rp = worker_remote_publisher(dp, w, s->stream);
@@ -1341,8 +1385,12 @@ worker_media_flow(const struct dp *dp, struct worker *w, struct rte_mbuf *m,
 			}
 			rtc_stats_inc(&w->stats, RTC_STAT_rtcp_consumed);
 		} else if (meta->cls == DEMUX_RTCP) {
-			if (s->role == 0)
+			if (s->role == 0) {
 				worker_publisher_rtcp(dp, w, m->pool, s, pl, len, now_us);
+				/* a voice session's receiver reports on our SRs: its RTT */
+				if (s->sr_sent != 0)
+					worker_peer_reports(s, pl, len, now_us, 0);
+			}
 			rtc_stats_inc(&w->stats, RTC_STAT_rtcp_consumed);
 		} else {
 			rtc_stats_inc(&w->stats, RTC_DROP_rtp_not_forwarded);

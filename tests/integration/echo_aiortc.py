@@ -59,6 +59,23 @@ async def run(exe):
         await asyncio.sleep(RECORD_S)
         c = d.rest_json("GET", "/v1/stats")["workers"][0]["counters"]
         check(c["echo_rtp"] > 100, "the worker sends the voice back", c["echo_rtp"])
+        # our audio's sender reports: the client's receiver knows our counts, and its
+        # receiver reports on them give the session's audio RTT
+        check(c["sr_sent"] >= 2, "sender reports of the audio we send", c["sr_sent"])
+        remote = [s for s in (await pc.getReceivers()[0].getStats()).values()
+                  if s.type == "remote-outbound-rtp"]
+        sess = d.rest_json("GET", "/v1/sessions?stream=voice1")["sessions"]
+        detail = d.rest_json("GET", "/v1/sessions/" + sess[0]["id"]) if sess else {}
+        audio = [t for t in detail.get("tracks", []) if t.get("kind") == "audio"]
+        sent = audio[0]["tx"]["packets"] if audio else 0
+        print("client: our SR says %s packets sent (REST: %d); audio RTT %s ms" %
+              (remote[0].packetsSent if remote else None, sent,
+               audio[0].get("rtt_ms") if audio else None))
+        check(len(remote) == 1 and 0 < remote[0].packetsSent <= sent,
+              "the client read our sender report", remote)
+        check(audio and isinstance(audio[0].get("rtt_ms"), float) and
+              0 <= audio[0]["rtt_ms"] < 1000, "REST: the session's audio RTT from its reports",
+              audio)
         if rec:
             x16 = to16k(rec)[8000:]  # the first half second may be the decoder's start
             corr = best_corr(x16, src)
