@@ -1316,9 +1316,11 @@ worker_relay_in(const struct dp *dp, struct worker *w, uint64_t now_us)
 }
 
 /*
- * DTLS, RTP, RTCP of a session's selected pair (the flow table). DTLS goes
- * to the control lcore; SRTP/SRTCP is unprotected here and counted (the
- * forwarding path is the next step). 1 if @m was consumed.
+ * DTLS, RTP, RTCP of a session's selected pair (the flow table), one packet
+ * (a hand-off, or what the batch did not take): DTLS goes to the control
+ * lcore; SRTP is unprotected here and forwarded (a publisher's), SRTCP read
+ * (viewers' keyframe requests, NACKs, reports; publishers' SRs). 1 if @m was
+ * consumed (queued, handed off, or sent on to a last viewer).
  */
 static inline int
 worker_media_flow(const struct dp *dp, struct worker *w, struct rte_mbuf *m,
@@ -1404,8 +1406,9 @@ worker_media_flow(const struct dp *dp, struct worker *w, struct rte_mbuf *m,
 /*
  * A media datagram this worker handles. STUN goes to the session its
  * routing label names (answered here, or handed to the owning worker);
- * DTLS, RTP and RTCP are counted by class until the media path lands.
- * Returns 1 if @m was consumed (sent or handed off), 0 if the caller frees it.
+ * DTLS, RTP and RTCP to the session of its flow (worker_media_flow); the
+ * export ports' plain RTP to its session (worker_export_in). Returns 1 if
+ * @m was consumed (sent or handed off), 0 if the caller frees it.
  */
 static inline int
 worker_media(const struct dp *dp, struct worker *w, struct rte_mbuf *m,
