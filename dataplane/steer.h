@@ -1,12 +1,12 @@
 /*
  * Steering: which worker owns a media flow.
  *
- * Owns: the owner choice for a UDP flow on the media port. Until the flow
- * table and ufrag routing labels exist, the owner of a flow is a hash of
- * its 5-tuple over the workers, the software equivalent of RSS: stable
- * for the life of the flow, computed the same on every worker, so a packet
- * that reaches the wrong worker (single-queue port, or the NIC's RSS picked
- * another queue) is handed to the owner through its ring.
+ * Owns: the fallback owner of a UDP flow on the media port. A session's
+ * flows are owned by the worker its ufrag routing label names (wsess.c,
+ * the flow tables); a datagram of a 5-tuple no worker has announced yet goes
+ * to the worker this hash of its 5-tuple picks (the software equivalent of
+ * RSS: stable for the life of the flow, computed the same on every worker),
+ * handed there through its ring if it arrived elsewhere.
  */
 #ifndef RTC_STEER_H
 #define RTC_STEER_H

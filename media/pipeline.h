@@ -1,6 +1,6 @@
 /*
- * The media lcore's loop as a library: tapped Opus packets in, speech and
- * transcript events out.
+ * The media pipeline thread's loop as a library: tapped Opus packets in,
+ * speech and transcript events out.
  *
  * Owns: the tap rings (one per worker, created here and handed out with
  * media_pipeline_tap_ring()), one stream per (session, track) with its Opus

@@ -3,7 +3,7 @@
  *
  * Owns: the slots and the two free-running indices of one queue between
  * two threads (the media pipeline uses one for commands, control lcore ->
- * media lcore, and one for events, media lcore -> control lcore). Records
+ * pipeline thread, and one for events, pipeline thread -> control lcore). Records
  * are copied in and out, so nothing is shared after a call returns. Push
  * never blocks and never allocates: a full queue refuses (-ENOBUFS) and the
  * caller counts it.

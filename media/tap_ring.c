@@ -32,16 +32,6 @@ media_tap_drop_help(unsigned reason)
 }
 
 int
-media_tap_abi_check(uint32_t version, uint32_t msg_size)
-{
-	if (version != MEDIA_TAP_MSG_VERSION)
-		return MEDIA_TAP_E_VERSION;
-	if (msg_size != sizeof(struct media_tap_msg))
-		return MEDIA_TAP_E_SIZE;
-	return 0;
-}
-
-int
 media_tap_msg_check(const struct media_tap_msg *m)
 {
 	if (m->version != MEDIA_TAP_MSG_VERSION)

@@ -1,18 +1,18 @@
 /*
- * The audio tap: worker lcore -> media lcore messages and the ring they
- * travel on.
+ * The audio tap: worker lcore -> media pipeline thread messages and the ring
+ * they travel on.
  *
  * Owns: the message ABI (struct media_tap_msg, fixed size, versioned, its
- * size checked at compile time and exchanged at start with
- * media_tap_abi_check(), rtpengine style), and a single-producer
- * single-consumer ring of such messages with a drop-and-count enqueue.
+ * size checked at compile time; the version checked on every message read),
+ * and a single-producer single-consumer ring of such messages with a
+ * drop-and-count enqueue.
  *
  * Why a ring of our own and not rte_ring: each worker has its own ring to
- * the media lcore, so every ring has exactly one producer and one consumer;
+ * the media pipeline, so every ring has exactly one producer and one consumer;
  * the messages are copied into the ring's own slots (only the header and
  * the payload's bytes), so no mempool, no pointer handed across cores and
  * no free path back to the worker; and it is plain C11 atomics, testable
- * (and used by the media lcore's tests) without an EAL. The producer never
+ * (and used by the media pipeline's tests) without an EAL. The producer never
  * blocks and never allocates: a full ring drops the message and counts it.
  *
  * Memory order: the producer fills a slot, then publishes its new head with
@@ -46,7 +46,7 @@
 
 /*
  * One tapped RTP packet, after SRTP: the fields of its RTP header that the
- * media lcore needs, and the payload (header extensions, CSRCs and padding
+ * media pipeline needs, and the payload (header extensions, CSRCs and padding
  * removed by the worker). Multi-octet fields are host order.
  */
 struct media_tap_msg {
@@ -72,22 +72,15 @@ _Static_assert(sizeof(struct media_tap_msg) == MEDIA_TAP_MSG_SIZE,
 
 enum media_tap_err {
 	MEDIA_TAP_E_VERSION = -1, /* a message or peer of another MEDIA_TAP_MSG_VERSION */
-	MEDIA_TAP_E_SIZE = -2,    /* a peer built with another message size */
 	MEDIA_TAP_E_LEN = -3,     /* len > MEDIA_TAP_PAYLOAD_MAX */
 };
-
-/*
- * Start-time handshake: the worker side's (version, sizeof) against ours.
- * 0 when they match, else MEDIA_TAP_E_VERSION or MEDIA_TAP_E_SIZE.
- */
-int media_tap_abi_check(uint32_t version, uint32_t msg_size);
 
 /* Consumer side: 0 if @m can be read (version, length), else a media_tap_err. */
 int media_tap_msg_check(const struct media_tap_msg *m);
 
 /* Every way the producer can lose a message, with its counter name. */
 #define MEDIA_TAP_DROPS(_)                                                                         \
-	_(FULL, "ring_full", "the media lcore is behind: ring full")                               \
+	_(FULL, "ring_full", "the media pipeline is behind: ring full")                            \
 	_(TOO_LONG, "payload_too_long", "payload longer than MEDIA_TAP_PAYLOAD_MAX")
 
 enum media_tap_drop {
