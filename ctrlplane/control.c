@@ -864,28 +864,28 @@ down_send(struct control *c, const struct sess *s, const uint8_t *buf, size_t le
 	struct worker *w = &c->dp->workers[s->worker];
 	struct rte_mempool *pool = c->ps->pool[rte_lcore_to_socket_id(w->lcore)];
 	struct rte_mbuf *m = pool ? rte_pktmbuf_alloc(pool) : NULL;
-	struct dpmsg_dgram *d;
+	struct dpmsg_dgram d;
 	char *p;
 
 	if (m == NULL)
 		return -ENOMEM;
 	p = rte_pktmbuf_append(m, (uint16_t)len);
 	/* room before it for the message and, on the worker, RTP and the frame's headers */
-	if (p == NULL || rte_pktmbuf_headroom(m) < sizeof(*d) + 96) {
+	if (p == NULL || rte_pktmbuf_headroom(m) < sizeof(d) + 96) {
 		rte_pktmbuf_free(m);
 		return -ENOMEM;
 	}
 	memcpy(p, buf, len);
-	d = rte_pktmbuf_mtod_offset(m, struct dpmsg_dgram *, -(int)sizeof(*d));
-	memset(d, 0, sizeof(*d));
-	d->version = DPMSG_VERSION;
-	d->worker = s->worker;
-	d->slot = s->slot;
-	d->gen = s->gen;
-	d->sess_id = s->idx;
-	d->kind = kind;
-	d->marker = (uint8_t)(marker != 0);
-	d->ts = ts;
+	memset(&d, 0, sizeof(d));
+	d.version = DPMSG_VERSION;
+	d.worker = s->worker;
+	d.slot = s->slot;
+	d.gen = s->gen;
+	d.sess_id = s->idx;
+	d.kind = kind;
+	d.marker = (uint8_t)(marker != 0);
+	d.ts = ts;
+	worker_msg_put(m, &d, sizeof(d));
 	if (rte_ring_enqueue(w->dtls_down, m) != 0) {
 		rte_pktmbuf_free(m);
 		return -ENOBUFS;
@@ -974,10 +974,11 @@ dtls_pump(struct control *c, uint64_t now_us)
 		unsigned n = rte_ring_dequeue_burst(c->dp->workers[i].dtls_up, (void **)ms, RTE_DIM(ms),
 				NULL);
 		for (unsigned k = 0; k < n; k++) {
-			const struct dpmsg_dgram *dg =
-					rte_pktmbuf_mtod_offset(ms[k], const struct dpmsg_dgram *,
-							-(int)sizeof(*dg));
-			struct sess *s = sessmgr_at(&c->sm, dg->sess_id);
+			struct dpmsg_dgram dgram;
+			const struct dpmsg_dgram *dg = &dgram;
+			struct sess *s;
+			worker_msg_get(ms[k], &dgram, sizeof(dgram));
+			s = sessmgr_at(&c->sm, dg->sess_id);
 			struct dtls_conn *d;
 			c->dctr.up++;
 			if (s == NULL || s->worker != dg->worker || s->slot != dg->slot ||

@@ -405,7 +405,7 @@ worker_relay(const struct dp *dp, struct worker *w, struct rte_mempool *pool,
 		}
 		if (len != 0)
 			memcpy(p, data, len);
-		*rte_pktmbuf_mtod_offset(m, struct dpmsg_relay *, -(int)sizeof(*r)) = *r;
+		worker_msg_put(m, r, sizeof(*r));
 		if (rte_ring_enqueue(dp->workers[b].relay, m) != 0) {
 			rte_pktmbuf_free(m);
 			rtc_stats_inc(&w->stats, RTC_DROP_relay_full);
@@ -1271,9 +1271,8 @@ worker_relay_in(const struct dp *dp, struct worker *w, uint64_t now_us)
 		return 0;
 	n = rte_ring_dequeue_burst(w->relay, (void **)ms, RTE_DIM(ms), NULL);
 	for (unsigned i = 0; i < n; i++) {
-		const struct dpmsg_relay r =
-				*rte_pktmbuf_mtod_offset(ms[i], const struct dpmsg_relay *,
-						-(int)sizeof(struct dpmsg_relay));
+		struct dpmsg_relay r;
+		worker_msg_get(ms[i], &r, sizeof(r));
 		if (r.version == DPMSG_VERSION && r.kind <= 1) {
 			if (r.type == DPMSG_RELAY_RTP) {
 				const uint8_t *p = rte_pktmbuf_mtod(ms[i], const uint8_t *);
@@ -1345,20 +1344,17 @@ worker_media_flow(const struct dp *dp, struct worker *w, struct rte_mbuf *m,
 		rtc_stats_inc(&w->stats, RTC_DROP_media_no_session);
 		return 0;
 	case WSESS_CONTROL: {
-		struct dpmsg_dgram *d;
+		const struct dpmsg_dgram d = {.version = DPMSG_VERSION, .worker = w->idx,
+				.slot = (uint32_t)(s - w->sess.s), .gen = s->gen,
+				.sess_id = s->sess_id};
 		/* the datagram alone, its session's name just before it */
 		rte_pktmbuf_adj(m, meta->payload_off);
 		rte_pktmbuf_trim(m, (uint16_t)(rte_pktmbuf_data_len(m) - meta->payload_len));
-		if (rte_pktmbuf_headroom(m) < sizeof(*d)) {
+		if (rte_pktmbuf_headroom(m) < sizeof(d)) {
 			rtc_stats_inc(&w->stats, RTC_DROP_reply_no_room);
 			return 0;
 		}
-		d = rte_pktmbuf_mtod_offset(m, struct dpmsg_dgram *, -(int)sizeof(*d));
-		d->version = DPMSG_VERSION;
-		d->worker = w->idx;
-		d->slot = (uint32_t)(s - w->sess.s);
-		d->gen = s->gen;
-		d->sess_id = s->sess_id;
+		worker_msg_put(m, &d, sizeof(d));
 		if (rte_ring_enqueue(w->dtls_up, m) != 0) {
 			rtc_stats_inc(&w->stats, RTC_DROP_dtls_up_full);
 			return 0;
@@ -1675,11 +1671,11 @@ worker_dtls_down(const struct dp *dp, struct worker *w, uint64_t now_us)
 	for (unsigned i = 0; i < n; i++) {
 		struct rte_mbuf *m = ms[i];
 		/* a copy: the headers prepended below overwrite the headroom it sits in */
-		const struct dpmsg_dgram dg =
-				*rte_pktmbuf_mtod_offset(m, const struct dpmsg_dgram *,
-						-(int)sizeof(struct dpmsg_dgram));
+		struct dpmsg_dgram dg;
 		const struct dpmsg_dgram *d = &dg;
-		struct wsess *s = d->version == DPMSG_VERSION ? wsess_lookup(&w->sess, d->slot, d->gen)
+		struct wsess *s;
+		worker_msg_get(m, &dg, sizeof(dg));
+		s = d->version == DPMSG_VERSION ? wsess_lookup(&w->sess, d->slot, d->gen)
 							       : NULL;
 		uint16_t plen = rte_pktmbuf_data_len(m), hlen;
 		uint8_t *frame;

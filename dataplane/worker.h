@@ -12,6 +12,7 @@
 #define RTC_WORKER_H
 
 #include <stdint.h>
+#include <string.h>
 
 #include <rte_common.h>
 #include <rte_cycles.h>
@@ -31,6 +32,23 @@
 
 struct rte_ring;
 struct media_tap_ring;
+
+/*
+ * The message header (struct dpmsg_dgram, dpmsg_relay) an mbuf carries in
+ * its headroom, just before its data: written and read by copy, since the
+ * data may start at any byte (a datagram's payload after its headers).
+ */
+static inline void
+worker_msg_put(struct rte_mbuf *m, const void *hdr, size_t n)
+{
+	memcpy(rte_pktmbuf_mtod_offset(m, uint8_t *, -(int)n), hdr, n);
+}
+
+static inline void
+worker_msg_get(const struct rte_mbuf *m, void *hdr, size_t n)
+{
+	memcpy(hdr, rte_pktmbuf_mtod_offset(m, const uint8_t *, -(int)n), n);
+}
 
 struct worker_idle {
 	uint32_t polls_before_sleep; /* empty polls before the first sleep */
