@@ -2347,7 +2347,8 @@ test_pkt_every_reachable_drop_reason_tested(void **state)
 			continue;
 		/* counted by the worker's transceiver export (tests/integration/export_aiortc.py) */
 		if (i == RTC_DROP_export_no_neigh || i == RTC_DROP_export_bad_source ||
-				i == RTC_DROP_export_no_session || i == RTC_DROP_export_not_rtp)
+				i == RTC_DROP_export_no_session || i == RTC_DROP_export_not_rtp ||
+				i == RTC_DROP_export_in_muted)
 			continue;
 		/* counted by the worker's relay between workers (sfu_aiortc_workers) */
 		if (i == RTC_DROP_relay_full)
