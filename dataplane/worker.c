@@ -1315,6 +1315,33 @@ worker_relay_in(const struct dp *dp, struct worker *w, uint64_t now_us)
 }
 
 /*
+ * A datagram whose flow is no session of this worker (wsess_flow's verdict
+ * @v): handed to the worker that announced it (WSESS_HANDOFF, @owner), or,
+ * announced by nobody (WSESS_UNKNOWN), to the worker its 5-tuple hashes to,
+ * which may be about to (a hand-off received there ends there if not), or
+ * dropped. 1 if @m was consumed.
+ */
+static inline int
+worker_flow_elsewhere(const struct dp *dp, struct worker *w, struct rte_mbuf *m,
+		const struct pkt_media *meta, enum wsess_verdict v, unsigned owner)
+{
+	if (v != WSESS_HANDOFF)
+		owner = steer_owner(&meta->flow, dp->n_workers);
+	else if (owner >= dp->n_workers)
+		owner = w->idx;
+	if (owner != w->idx && (v == WSESS_HANDOFF || !m->hash.usr)) {
+		/* the owner reads the metadata from the headroom (the batch left it there unwritten) */
+		if (meta != worker_meta_slot(m))
+			*worker_meta_slot(m) = *meta;
+		return worker_handoff(dp, w, m, owner) == 0;
+	}
+	if (v == WSESS_HANDOFF)
+		return 0;
+	rtc_stats_inc(&w->stats, RTC_DROP_media_no_session);
+	return 0;
+}
+
+/*
  * DTLS, RTP, RTCP of a session's selected pair (the flow table), one packet
  * (a hand-off, or what the batch did not take): DTLS goes to the control
  * lcore; SRTP is unprotected here and forwarded (a publisher's), SRTCP read
@@ -1331,18 +1358,13 @@ worker_media_flow(const struct dp *dp, struct worker *w, struct rte_mbuf *m,
 
 	unsigned owner = 0;
 
-	switch (wsess_media(&w->sess, now_us, &meta->flow, meta->cls, pl, &len, &w->stats, &s,
-			&owner)) {
-	case WSESS_HANDOFF: /* another worker announced the flow */
-		return owner < dp->n_workers && owner != w->idx && worker_handoff(dp, w, m, owner) == 0;
+	enum wsess_verdict v = wsess_media(&w->sess, now_us, &meta->flow, meta->cls, pl, &len,
+			&w->stats, &s, &owner);
+
+	switch (v) {
+	case WSESS_HANDOFF:
 	case WSESS_UNKNOWN:
-		/* nobody announced it: the worker its 5-tuple hashes to may be about to
-		 * (the hand-off received by that worker ends here if not) */
-		owner = steer_owner(&meta->flow, dp->n_workers);
-		if (owner != w->idx && !m->hash.usr)
-			return worker_handoff(dp, w, m, owner) == 0;
-		rtc_stats_inc(&w->stats, RTC_DROP_media_no_session);
-		return 0;
+		return worker_flow_elsewhere(dp, w, m, meta, v, owner);
 	case WSESS_CONTROL: {
 		const struct dpmsg_dgram d = {.version = DPMSG_VERSION, .worker = w->idx,
 				.slot = (uint32_t)(s - w->sess.s), .gen = s->gen,
@@ -1540,7 +1562,8 @@ worker_rtp_batch(const struct dp *dp, struct worker *w, struct rte_mbuf **ms,
 		enum wsess_verdict v = WSESS_DROP;
 		unsigned owner = 0;
 		ss[i] = wsess_flow(&w->sess, &meta[i].flow, &owner, &v);
-		if (ss[i] == NULL && !worker_media_flow(dp, w, ms[i], &meta[i], now_us))
+		/* no session here: the verdict is known, no second lookup */
+		if (ss[i] == NULL && !worker_flow_elsewhere(dp, w, ms[i], &meta[i], v, owner))
 			done[(*n_done)++] = ms[i];
 	}
 	for (unsigned i = 0; i < n; i++) {
@@ -1634,18 +1657,19 @@ worker_rx_burst(const struct dp *dp, struct worker *w, struct rte_mbuf **pkts, u
 				done[n_done++] = m;
 				break;
 			}
-			*worker_meta_slot(m) = meta;
 			/* the receiving worker resolves the owner: STUN by its ufrag label,
 			 * the rest by the flow tables (worker_media_flow) */
 			m->hash.usr = 0; /* not handed off yet */
 			if (meta.cls == DEMUX_RTP &&
 					meta.flow.lport == rte_cpu_to_be_16(dp->nif.media_port)) {
-				/* SRTP: batched after the burst (worker_rtp_batch) */
+				/* SRTP: batched after the burst (worker_rtp_batch; the metadata
+				 * goes to the headroom only if the packet is handed off) */
 				rtc_stats_inc(&w->stats, RTC_STAT_media_rtp);
 				rtp_meta[n_rtp] = meta;
 				rtp[n_rtp++] = m;
 				break;
 			}
+			*worker_meta_slot(m) = meta;
 			if (!worker_media(dp, w, m, &meta, now_us))
 				done[n_done++] = m;
 			break;
