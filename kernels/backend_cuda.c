@@ -134,13 +134,14 @@ static int
 cuda_resample(struct gpu_queue *q, const struct kernels_rs_batch *b)
 {
 	uint32_t n = b->nstreams, nout = b->out_frames, nin = 3 * nout;
-	struct gpu_queue_dev_ai *d = &q->dai;
+	struct gpu_queue_dev_ai *d;
 	cudaStream_t st;
 	cudaError_t e;
 	int rc = cuda_queue_enter(q);
 
 	if (rc < 0)
 		return rc;
+	d = &q->dai; /* q checked by cuda_queue_enter() */
 	if (n > q->pcm.max_streams || nout > q->ai.max_out)
 		return -E2BIG;
 	st = q->stream;
@@ -167,7 +168,7 @@ static int
 cuda_logmel(struct gpu_queue *q, const struct kernels_mel_batch *b)
 {
 	uint32_t n = b->nstreams, nin = b->in_frames, fmax = KERNELS_MEL_FRAMES_MAX(nin);
-	struct gpu_queue_dev_ai *d = &q->dai;
+	struct gpu_queue_dev_ai *d;
 	size_t row = (size_t)fmax * KERNELS_MEL_BINS * sizeof(float);
 	cudaStream_t st;
 	cudaError_t e;
@@ -175,6 +176,7 @@ cuda_logmel(struct gpu_queue *q, const struct kernels_mel_batch *b)
 
 	if (rc < 0)
 		return rc;
+	d = &q->dai; /* q checked by cuda_queue_enter() */
 	if (n > q->pcm.max_streams || nin > q->ai.max_out)
 		return -E2BIG;
 	st = q->stream;
@@ -208,13 +210,14 @@ static int
 cuda_vad(struct gpu_queue *q, const struct kernels_vad_batch *b)
 {
 	uint32_t n = b->nstreams, w = 0;
-	struct gpu_queue_dev_ai *d = &q->dai;
+	struct gpu_queue_dev_ai *d;
 	cudaStream_t st;
 	cudaError_t e = cudaSuccess;
 	int rc = cuda_queue_enter(q);
 
 	if (rc < 0)
 		return rc;
+	d = &q->dai; /* q checked by cuda_queue_enter() */
 	for (uint32_t s = 0; s < n; s++)
 		w = b->nframes[s] > w ? b->nframes[s] : w;
 	if (n > q->pcm.max_streams || w > q->ai.max_mel_frames)

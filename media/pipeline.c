@@ -119,6 +119,35 @@ config_check(const struct media_pipeline_config *c)
 	return media_pipeline_settings_check(&c->defaults);
 }
 
+/*
+ * Everything a pipeline holds, freed (for a half-made one too: @p is calloc'd
+ * and every free below takes what was never made).
+ */
+static void
+mp_free(struct media_pipeline *p)
+{
+	stt_engine_destroy(p->stt);
+	stt_engine_destroy(p->stt_alt);
+	gpu_queue_free(p->q);
+	for (uint32_t i = 0; i < p->cfg.n_rings; i++)
+		media_tap_ring_free(p->rings[i]);
+	media_spsc_free(p->evq);
+	media_spsc_free(p->cmdq);
+	media_keymap_fini(&p->sessmap);
+	media_keymap_fini(&p->smap);
+	free(p->sess_free);
+	free(p->sess);
+	free(p->row_pos);
+	free(p->row_stream);
+	free(p->row_stamp);
+	free(p->row_owner);
+	free(p->act);
+	free(p->live);
+	free(p->free_ids);
+	free(p->streams);
+	free(p);
+}
+
 int
 media_pipeline_create(const struct media_pipeline_config *cfg, const struct kernels_backend *kb,
         struct media_pipeline **out)
@@ -165,7 +194,7 @@ media_pipeline_create(const struct media_pipeline_config *cfg, const struct kern
 	if (p->streams == NULL || p->free_ids == NULL || p->live == NULL || p->act == NULL ||
 	        p->row_owner == NULL || p->row_stamp == NULL || p->row_stream == NULL ||
 	        p->row_pos == NULL || p->sess == NULL || p->sess_free == NULL)
-		goto err_free;
+		goto err;
 	memset(p->streams, 0, (size_t)nmax * sizeof(*p->streams));
 	for (uint32_t i = 0; i < nmax; i++) {
 		p->free_ids[i] = nmax - 1 - i; /* pop gives 0 first */
@@ -176,19 +205,19 @@ media_pipeline_create(const struct media_pipeline_config *cfg, const struct kern
 		p->sess_free[i] = nsess - 1 - i;
 	p->nsess_free = nsess;
 	if ((rc = media_keymap_init(&p->smap, nmax)) != 0)
-		goto err_free;
+		goto err;
 	if ((rc = media_keymap_init(&p->sessmap, nsess)) != 0)
-		goto err_smap;
+		goto err;
 	if ((rc = media_spsc_create(cfg->cmd_queue_len, sizeof(struct mp_cmd), &p->cmdq)) != 0)
-		goto err_sessmap;
+		goto err;
 	if ((rc = media_spsc_create(
 	             cfg->event_queue_len, sizeof(struct media_pipeline_event), &p->evq)) != 0)
-		goto err_cmdq;
+		goto err;
 	for (uint32_t i = 0; i < cfg->n_rings; i++)
 		if ((rc = media_tap_ring_create(cfg->ring_size, &p->rings[i])) != 0)
-			goto err_rings;
+			goto err;
 	if ((rc = gpu_queue_create(kb, nmax, OPUS_RX_FRAME, &p->q)) != 0)
-		goto err_rings;
+		goto err;
 	h = gpu_queue_pcm_host(p->q);
 	for (uint32_t i = 0; i < nmax; i++) {
 		h->channels[i] = 1;
@@ -198,41 +227,16 @@ media_pipeline_create(const struct media_pipeline_config *cfg, const struct kern
 		const struct stt_backend *be =
 		        cfg->stt_backend != NULL ? cfg->stt_backend : &stt_pocketsphinx_backend;
 		if ((rc = stt_engine_create(be, &cfg->stt, &p->stt)) != 0)
-			goto err_queue;
-		if (cfg->stt_alt_enable && (rc = stt_engine_create(be, &cfg->stt_alt, &p->stt_alt)) != 0) {
-			stt_engine_destroy(p->stt);
-			p->stt = NULL;
-			goto err_queue;
-		}
+			goto err;
+		if (cfg->stt_alt_enable && (rc = stt_engine_create(be, &cfg->stt_alt, &p->stt_alt)) != 0)
+			goto err;
 	}
 	atomic_init(&p->thread_stop, 0);
 	*out = p;
 	return 0;
 
-err_queue:
-	gpu_queue_free(p->q);
-err_rings:
-	for (uint32_t i = 0; i < cfg->n_rings; i++)
-		media_tap_ring_free(p->rings[i]);
-	media_spsc_free(p->evq);
-err_cmdq:
-	media_spsc_free(p->cmdq);
-err_sessmap:
-	media_keymap_fini(&p->sessmap);
-err_smap:
-	media_keymap_fini(&p->smap);
-err_free:
-	free(p->sess_free);
-	free(p->sess);
-	free(p->row_pos);
-	free(p->row_stream);
-	free(p->row_stamp);
-	free(p->row_owner);
-	free(p->act);
-	free(p->live);
-	free(p->free_ids);
-	free(p->streams);
-	free(p);
+err:
+	mp_free(p);
 	return rc;
 }
 
@@ -244,26 +248,7 @@ media_pipeline_destroy(struct media_pipeline *p)
 	media_pipeline_thread_stop(p);
 	while (p->nlive > 0)
 		mp_stream_end(p, &p->streams[p->live[p->nlive - 1]], MP_END_DESTROY);
-	stt_engine_destroy(p->stt);
-	stt_engine_destroy(p->stt_alt);
-	gpu_queue_free(p->q);
-	for (uint32_t i = 0; i < p->cfg.n_rings; i++)
-		media_tap_ring_free(p->rings[i]);
-	media_spsc_free(p->evq);
-	media_spsc_free(p->cmdq);
-	media_keymap_fini(&p->sessmap);
-	media_keymap_fini(&p->smap);
-	free(p->sess_free);
-	free(p->sess);
-	free(p->row_pos);
-	free(p->row_stream);
-	free(p->row_stamp);
-	free(p->row_owner);
-	free(p->act);
-	free(p->live);
-	free(p->free_ids);
-	free(p->streams);
-	free(p);
+	mp_free(p);
 }
 
 struct media_tap_ring *

@@ -46,7 +46,8 @@ rtp_make(uint8_t *p, uint16_t seq, uint32_t ts, uint32_t ssrc, int ext, unsigned
 		memcpy(p + n, e, sizeof(e));
 		n += sizeof(e);
 	}
-	memcpy(p + n, pl, plen);
+	if (plen != 0)
+		memcpy(p + n, pl, plen); /* pl may be NULL with no payload */
 	return (uint16_t)(n + plen);
 }
 

@@ -592,6 +592,13 @@ test_stt_models(void **state)
 	cfg.stt_alt_enable = 1;
 	cfg.stt_enable = 0;
 	assert_int_equal(media_pipeline_create(&cfg, g_kb, &d.p), -EINVAL);
+	/* a second engine that cannot be made (17 threads: 1..16) after everything else,
+	 * the first engine included, was: refused, and nothing kept (ASan's leak check in
+	 * the sanitized build) */
+	cfg.stt_enable = 1;
+	cfg.stt_alt.workers = 17;
+	assert_int_equal(media_pipeline_create(&cfg, g_kb, &d.p), -EINVAL);
+	cfg.stt_alt.workers = cfg.stt.workers;
 	cfg.stt_enable = 1;
 	cfg.stt_alt_enable = 0;
 	assert_int_equal(media_pipeline_create(&cfg, g_kb, &d.p), 0);
